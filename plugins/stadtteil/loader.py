@@ -1,0 +1,256 @@
+"""Loading every staff file, validating it, and checking that the files fit together.
+
+Plain Python: nothing here knows the site engine. ``load_project`` either returns a complete,
+consistent ``Project`` or raises ``DataErrors`` with every mistake of every file at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from babel import Locale
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataError, DataErrors, ErrorCollector
+from .messages import translate
+from .models import Event, Location, Office, Offer, Partner, Settings
+from .suggest import closest
+from .yamlsource import Document, load_file
+
+OFFICE_LOCATION = "stadtteilbuero"
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_EVENT_ID = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9][a-z0-9-]*$")
+_KNOWN_LANGUAGES = frozenset(Locale("de").languages)
+
+
+@dataclass
+class Item:
+    """A validated record with the document it came from (for later line-accurate messages)."""
+
+    id: str
+    model: Any
+    doc: Document
+
+
+@dataclass
+class Project:
+    office: Office
+    settings: Settings
+    offers: dict[str, Offer] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    partners: dict[str, Partner] = field(default_factory=dict)
+    sources: dict[tuple[str, str], Document] = field(default_factory=dict)
+
+    def location(self, ref: str | Location) -> Location:
+        if isinstance(ref, Location):
+            return ref
+        if ref in self.office.locations:
+            return self.office.locations[ref]
+        # The office is always a place, even when office.yml lists no locations.
+        return Location(name={"de": self.office.name}, address=self.office.address)
+
+
+def _slug_suggestion(stem: str) -> str:
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-", "_": "-"})
+    return re.sub(r"[^a-z0-9-]", "", stem.lower().translate(table)).strip("-") or "name"
+
+
+def _validate(doc: Document, model: type[BaseModel], errors: ErrorCollector) -> Any | None:
+    if not isinstance(doc.data, dict):
+        errors.add(doc.file, 1, "Die Datei muss aus Zeilen der Form „feld: wert“ bestehen.",
+                   "Beginnen Sie mit  title: …  (siehe Beispiel im README).")
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        errors.extend(translate(exc, doc, model))
+        return None
+
+
+def _collect_files(root: Path, folder: str, errors: ErrorCollector) -> list[tuple[str, Path, str]]:
+    """(id, path, display name) of every data file in ``folder``; bad names are mistakes."""
+    directory = root / folder
+    if not directory.is_dir():
+        return []
+    found: list[tuple[str, Path, str]] = []
+    seen: dict[str, str] = {}
+    for path in sorted(directory.iterdir()):
+        name = f"{folder}/{path.name}"
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix not in (".yml", ".yaml"):
+            if path.suffix.lower() in (".yml", ".yaml", ".txt", ".yml~"):
+                errors.add(name, None, "Die Datei hat nicht die Endung „.yml“ und wird deshalb nicht gelesen.",
+                           f"Benennen Sie sie um in „{path.stem.lower()}.yml“.")
+            continue
+        stem = path.stem
+        if not _ID.match(stem):
+            errors.add(name, None,
+                       "Der Dateiname ist als Adresse der Seite nicht geeignet "
+                       "(nur Kleinbuchstaben, Ziffern und Bindestriche, keine Umlaute oder Leerzeichen).",
+                       f"Benennen Sie die Datei um, zum Beispiel in „{_slug_suggestion(stem)}{path.suffix}“.")
+            continue
+        if stem in seen:
+            errors.add(name, None, f"Die Kennung „{stem}“ gibt es schon (Datei {seen[stem]}).",
+                       "Jede Kennung darf nur einmal vorkommen: benennen Sie eine der Dateien um oder löschen Sie sie.")
+            continue
+        seen[stem] = name
+        found.append((stem, path, name))
+    return found
+
+
+_PLURAL = {"Kategorie": "Kategorien", "Zielgruppe": "Zielgruppen", "Ort": "Orte", "Kontakt": "Kontakte",
+           "Art": "Arten", "Thema": "Themen"}
+
+
+def _check_ref(errors: ErrorCollector, doc: Document, path: tuple, value: str, known: Iterable[str],
+               what: str, where: str) -> None:
+    known = list(known)
+    if value in known:
+        return
+    line, col = doc.line_of(path)
+    guess = closest(value, known)
+    hint = (f"Meinten Sie „{guess}“? " if guess else "") + f"Bekannt sind: {', '.join(sorted(known)) or '(keine)'}."
+    if where:
+        hint += f" Neue {_PLURAL.get(what, what)} werden in {where} eingetragen."
+    errors.add(doc.file, line, f"{what} „{value}“ ist unbekannt.",
+               hint, column=col, field=next((p for p in reversed(path) if isinstance(p, str)), ""))
+
+
+def _load_office(root: Path, errors: ErrorCollector) -> tuple[Office | None, Document | None]:
+    candidates = [p for p in (root / "office.yml", root / "content" / "office.yml") if p.is_file()]
+    if not candidates:
+        errors.add("office.yml", None, "Die Datei mit den Angaben zum Stadtteilbüro fehlt.",
+                   "Legen Sie „office.yml“ im Hauptordner an (siehe Beispiel im README).")
+        return None, None
+    if len(candidates) > 1:
+        errors.add("content/office.yml", None, "„office.yml“ gibt es zweimal (im Hauptordner und in content/).",
+                   "Löschen Sie eine der beiden Dateien.")
+    path = candidates[0]
+    doc, problems = load_file(path, path.relative_to(root).as_posix())
+    errors.extend(problems)
+    if doc is None:
+        return None, None
+    office = _validate(doc, Office, errors)
+    return (office if not problems else None), doc
+
+
+def load_project(root: Path | str, settings: Settings | None = None) -> Project:
+    """Read and check all data below ``root``. Raises ``DataErrors`` listing every mistake."""
+    root = Path(root)
+    settings = settings or Settings()
+    errors = ErrorCollector()
+    office, office_doc = _load_office(root, errors)
+
+    items: dict[str, dict[str, Item]] = {"offers": {}, "events": {}, "partners": {}}
+    models = {"offers": Offer, "events": Event, "partners": Partner}
+    for folder, model in models.items():
+        for item_id, path, name in _collect_files(root, folder, errors):
+            doc, problems = load_file(path, name)
+            errors.extend(problems)
+            if doc is None:
+                continue
+            record = _validate(doc, model, errors)
+            items[folder][item_id] = Item(item_id, record if not problems else None, doc)
+
+    if office is not None:
+        _check_office(office, office_doc, errors)
+    _check_references(items, office_doc, settings, errors)
+    errors.raise_if_any()
+    assert office is not None
+    project = Project(office=office, settings=settings,
+                      offers={k: v.model for k, v in items["offers"].items()},
+                      events={k: v.model for k, v in items["events"].items()},
+                      partners={k: v.model for k, v in items["partners"].items()})
+    project.sources[("office", "office")] = office_doc
+    for folder, records in items.items():
+        for item_id, item in records.items():
+            project.sources[(folder, item_id)] = item.doc
+    return project
+
+
+def _check_office(office: Office, doc: Document, errors: ErrorCollector) -> None:
+    for key in list(office.locations) + list(office.contacts):
+        if not _ID.match(key):
+            section = "locations" if key in office.locations else "contacts"
+            line, col = doc.key_line((section, key))
+            errors.add(doc.file, line, f"Die Kennung „{key}“ ist nicht geeignet "
+                                       "(nur Kleinbuchstaben, Ziffern und Bindestriche, keine Umlaute).",
+                       f"Zum Beispiel „{_slug_suggestion(key)}“.", column=col)
+
+
+def _raw(doc: Document, key: str, kind: type | tuple = str) -> Any:
+    value = doc.data.get(key) if isinstance(doc.data, dict) else None
+    return value if isinstance(value, kind) and not doc.is_failed((key,)) else None
+
+
+def _raw_list(doc: Document, key: str) -> list[tuple[int | None, str]]:
+    """(index, value) of a list of ids, also when staff wrote one id without brackets."""
+    value = _raw(doc, key, (str, list))
+    if isinstance(value, str):
+        return [(None, value)]
+    return [(i, v) for i, v in enumerate(value or []) if isinstance(v, str) and not doc.is_failed((key, i))]
+
+
+def _check_references(items: dict[str, dict[str, Item]], office_doc: Document | None, settings: Settings,
+                      errors: ErrorCollector) -> None:
+    """Check ids against each other on the raw data, so a file with other mistakes is checked too."""
+    office_data = office_doc.data if office_doc and isinstance(office_doc.data, dict) else {}
+    locations = set(office_data.get("locations") or {}) | {OFFICE_LOCATION}
+    contacts = set(office_data.get("contacts") or {})
+    partners = set(items["partners"])
+
+    def path(key: str, index: int | None) -> tuple:
+        return (key,) if index is None else (key, index)
+
+    for folder in ("offers", "events"):
+        for item in items[folder].values():
+            doc = item.doc
+            if (category := _raw(doc, "category")) is not None:
+                _check_ref(errors, doc, ("category",), category, settings.categories,
+                           "Kategorie", "mkdocs.yml unter „categories“")
+            for i, audience in _raw_list(doc, "audience"):
+                _check_ref(errors, doc, path("audience", i), audience, settings.audiences,
+                           "Zielgruppe", "mkdocs.yml unter „audiences“")
+            if (location := _raw(doc, "location")) is not None:
+                _check_ref(errors, doc, ("location",), location, locations, "Ort", "office.yml unter „locations“")
+            if (contact := _raw(doc, "contact")) is not None:
+                _check_ref(errors, doc, ("contact",), contact, contacts, "Kontakt", "office.yml unter „contacts“")
+            for i, partner in _raw_list(doc, "partners"):
+                _check_ref(errors, doc, path("partners", i), partner, partners, "Partner", "den Ordner partners/")
+            for i, code in _raw_list(doc, "languages_spoken"):
+                if code not in _KNOWN_LANGUAGES:
+                    line, col = doc.line_of(path("languages_spoken", i))
+                    errors.add(doc.file, line, f"Der Sprachcode „{code}“ ist unbekannt.",
+                               "Verwenden Sie die zweibuchstabigen Codes nach ISO 639-1, zum Beispiel "
+                               "de (Deutsch), tr (Türkisch), ar (Arabisch), uk (Ukrainisch), ru (Russisch), "
+                               "fa (Persisch), ku (Kurdisch).", column=col, field="languages_spoken")
+    for item in items["events"].values():
+        start = item.model.start if item.model is not None else None
+        match = _EVENT_ID.match(item.id)
+        if not match:
+            example = f"{start:%Y-%m-%d}-{item.id}.yml" if start else f"2026-06-20-{item.id}.yml"
+            errors.add(item.doc.file, None, "Der Dateiname einer Veranstaltung beginnt mit ihrem Datum (JJJJ-MM-TT).",
+                       f"Benennen Sie die Datei um, zum Beispiel in „{example}“.")
+        elif start and match.group(1, 2, 3) != (f"{start:%Y}", f"{start:%m}", f"{start:%d}"):
+            line, col = item.doc.line_of(("start",))
+            errors.add(item.doc.file, line,
+                       f"Das Datum im Dateinamen passt nicht zum Beginn ({start:%d.%m.%Y}).",
+                       "Korrigieren Sie den Beginn oder benennen Sie die Datei um in "
+                       f"„{start:%Y-%m-%d}-{item.id[11:]}.yml“.", column=col, field="start")
+    for item in items["partners"].values():
+        doc = item.doc
+        if (kind := _raw(doc, "kind")) is not None:
+            _check_ref(errors, doc, ("kind",), kind, settings.partner_kinds, "Art", "mkdocs.yml unter „partner_kinds“")
+        for i, topic in _raw_list(doc, "topics"):
+            _check_ref(errors, doc, path("topics", i), topic, settings.topics, "Thema", "mkdocs.yml unter „topics“")
+        if (parent := _raw(doc, "parent")) is not None:
+            if parent == item.id:
+                line, col = doc.line_of(("parent",))
+                errors.add(doc.file, line, "Ein Partner kann nicht sein eigener „parent“ sein.",
+                           "Tragen Sie die übergeordnete Stelle ein oder löschen Sie die Zeile.", column=col)
+            else:
+                _check_ref(errors, doc, ("parent",), parent, partners, "Partner", "den Ordner partners/")

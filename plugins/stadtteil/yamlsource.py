@@ -1,0 +1,258 @@
+"""Reading staff-written YAML safely, remembering where every value stands.
+
+Why not plain ``yaml.safe_load``: it forgets line numbers (staff need them in every message), it
+silently keeps the last of two equal keys, and YAML 1.1 turns ``15:00`` into the number 900,
+``no`` and ``on`` into booleans and ``01067`` into an octal number. Here the scalar rules are the
+plain ones staff expect (YAML 1.2 style): only ``true``/``false`` are booleans, numbers have no
+leading zero, times stay text. No tag that constructs objects is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import DataError
+
+Path_ = tuple  # a location inside a document: keys and list indices
+
+
+class _StaffLoader(yaml.SafeLoader):
+    """SafeLoader with YAML-1.2-like implicit types (see module docstring)."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+_StaffLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_StaffLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_StaffLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-+0123456789"))
+_StaffLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_StaffLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:timestamp",
+    re.compile(r"""^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}
+                |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?
+                (?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$""", re.X),
+    list("0123456789"))
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass
+class Document:
+    """A loaded file: its data and where each value (and each key) stands, 1-based."""
+
+    file: str
+    data: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    # Values already reported as unreadable (an impossible date, a forbidden tag): checks skip them
+    # so staff see one message per mistake, while the rest of the file is still checked.
+    failed: list[Path_] = field(default_factory=list)
+
+    def is_failed(self, path: Path_) -> bool:
+        path = tuple(path)
+        return any(path[: len(f)] == f for f in self.failed)
+
+    def line_of(self, path: Path_) -> tuple[int, int]:
+        """Line and column of the value at ``path``; for a missing value, of its nearest parent."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                # A key's own line reads better than the line where its (block) value starts.
+                return self.key_positions.get(path, self.positions[path])
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+    def key_line(self, path: Path_) -> tuple[int, int]:
+        return self.key_positions.get(tuple(path)) or self.line_of(path)
+
+
+class _Builder:
+    def __init__(self, file: str, loader: _StaffLoader):
+        self.file = file
+        self.loader = loader
+        self.errors: list[DataError] = []
+        self.failed: list[Path_] = []  # values that could not be read; their own error is reported
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.key_positions: dict[Path_, tuple[int, int]] = {}
+
+    def _pos(self, node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def _error(self, node, message: str, hint: str = "", path: Path_ | None = None) -> None:
+        if path is not None:
+            self.failed.append(path)
+        line, col = self._pos(node)
+        self.errors.append(DataError(self.file, line, col, message, hint))
+
+    def build(self, node, path: Path_ = ()) -> Any:
+        self.positions[path] = self._pos(node)
+        if node.tag not in _PLAIN_TAGS:
+            self._error(
+                node, f"Die Angabe „{node.tag}“ ist in diesen Dateien nicht erlaubt.",
+                "Ein Ausrufezeichen „!“ am Anfang eines Wertes hat in YAML eine Sonderbedeutung: "
+                "setzen Sie den ganzen Text in Anführungszeichen, zum Beispiel "
+                "title: \"!Gemeinsam in Batenbrock\".", path)
+            return None
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: MappingNode, path: Path_) -> dict:
+        result: dict = {}
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self._error(key_node, "Hier steht eine Liste oder Gruppe, wo ein Feldname erwartet wird.",
+                            "Prüfen Sie die Einrückung und die Doppelpunkte in dieser Zeile.")
+                continue
+            # Keys are always the text as written: YAML 1.1 would make `on:` the boolean true.
+            key = key_node.value
+            line, col = self._pos(key_node)
+            if key in seen:
+                self._error(key_node, f"Das Feld „{key}“ steht zweimal in dieser Gruppe "
+                                      f"(zuerst in Zeile {seen[key]}).",
+                            "Löschen Sie eine der beiden Zeilen oder führen Sie sie zusammen.")
+                continue
+            seen[key] = line
+            self.key_positions[path + (key,)] = (line, col)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def _scalar(self, node: ScalarNode, path: Path_) -> Any:
+        if node.style in ("'", '"') or node.tag == "tag:yaml.org,2002:str":
+            return node.value
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, yaml.constructor.ConstructorError):
+            # The timestamp pattern matched, but the date does not exist (31.02.).
+            self._error(node, f"Das Datum „{node.value}“ gibt es nicht.",
+                        "Schreiben Sie es als JJJJ-MM-TT, zum Beispiel 2026-03-01, und prüfen Sie Tag und Monat.",
+                        path)
+            return None
+
+
+_YAML_PROBLEMS = [
+    ("found character '\\t'", "In dieser Zeile steht ein Tabulator.",
+     "YAML erlaubt zum Einrücken nur Leerzeichen: ersetzen Sie den Tabulator durch Leerzeichen."),
+    ("mapping values are not allowed", "Hier steht ein Doppelpunkt, der nicht passt.",
+     "Enthält der Text einen Doppelpunkt, setzen Sie ihn in Anführungszeichen; sonst prüfen Sie, "
+     "ob die Zeile genauso weit eingerückt ist wie die Zeilen darüber."),
+    ("could not find expected ':'", "Hier fehlt ein Doppelpunkt nach dem Feldnamen, oder die Einrückung stimmt nicht.",
+     "Jede Zeile hat die Form „feld: wert“; Folgezeilen eines Textes werden weiter eingerückt."),
+    ("expected <block end>", "Die Einrückung dieser Zeile passt nicht zu den Zeilen darüber.",
+     "Zeilen, die zusammengehören, beginnen genau in derselben Spalte (nur Leerzeichen verwenden)."),
+    ("did not find expected key", "Die Einrückung dieser Zeile passt nicht zu den Zeilen darüber.",
+     "Zeilen, die zusammengehören, beginnen genau in derselben Spalte (nur Leerzeichen verwenden)."),
+    ("did not find expected '-' indicator", "Die Einrückung dieser Listenzeile passt nicht.",
+     "Alle Einträge einer Liste beginnen mit „- “ in derselben Spalte."),
+    ("found unexpected end of stream", "Ein Anführungszeichen oder eine Klammer wird nicht geschlossen.",
+     "Jedes „\"“, „[“ und „{“ braucht sein Gegenstück am Ende des Wertes."),
+    ("found unknown escape character", "Ein Rückstrich „\\“ in Anführungszeichen ist hier nicht erlaubt.",
+     "Verwenden Sie einfache Anführungszeichen ' ' oder lassen Sie den Rückstrich weg."),
+    ("did not find expected ',' or ']'", "Eine Liste in eckigen Klammern ist nicht richtig geschlossen.",
+     "Schreiben Sie sie wie [mo, di, do] – Einträge durch Komma getrennt, am Ende „]“."),
+    ("did not find expected ',' or '}'", "Eine Gruppe in geschweiften Klammern ist nicht richtig geschlossen.",
+     "Schreiben Sie sie wie {de: Text, en: Text} – durch Komma getrennt, am Ende „}“."),
+    ("found character '@'", "Ein Wert beginnt mit „@“ oder „`“; das ist in YAML nicht erlaubt.",
+     "Setzen Sie den Wert in Anführungszeichen."),
+    ("found character '`'", "Ein Wert beginnt mit „@“ oder „`“; das ist in YAML nicht erlaubt.",
+     "Setzen Sie den Wert in Anführungszeichen."),
+    ("found undefined alias", "Ein Wert beginnt mit „*“; das ist in YAML ein Verweis.",
+     "Setzen Sie den Wert in Anführungszeichen."),
+]
+
+
+def _explain_yaml_error(file: str, exc: yaml.MarkedYAMLError) -> DataError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    col = mark.column + 1 if mark else None
+    text = f"{exc.problem or ''} {exc.context or ''}"
+    for needle, message, hint in _YAML_PROBLEMS:
+        if needle in text:
+            return DataError(file, line, col, message, hint)
+    return DataError(file, line, col, "Diese Zeile ist kein gültiges YAML.",
+                     "Prüfen Sie Einrückung, Doppelpunkte und Anführungszeichen in dieser und der Zeile darüber.")
+
+
+def _decode(file: str, raw: bytes) -> tuple[str | None, DataError | None]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, DataError(
+            file, line, None,
+            "Die Datei ist nicht in UTF-8 gespeichert (vermutlich Windows-1252 oder ISO-8859-1); "
+            "Umlaute würden falsch erscheinen.",
+            "Speichern Sie die Datei im Editor mit der Kodierung „UTF-8“ "
+            "(in VS Code: unten rechts auf die Kodierung klicken, „Mit Kodierung speichern“, UTF-8).")
+    return text.removeprefix("\ufeff"), None
+
+
+def _tab_errors(file: str, text: str) -> list[DataError]:
+    errors = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            errors.append(DataError(
+                file, number, indent.index("\t") + 1,
+                "Diese Zeile ist mit einem Tabulator eingerückt.",
+                "YAML erlaubt zum Einrücken nur Leerzeichen: ersetzen Sie den Tabulator durch Leerzeichen "
+                "(zum Beispiel zwei Leerzeichen je Ebene)."))
+    return errors
+
+
+def parse_text(file: str, text: str) -> tuple[Document | None, list[DataError]]:
+    """Parse YAML text. Returns the document, or None and the mistakes found."""
+    tab_errors = _tab_errors(file, text)
+    if tab_errors:
+        # Tabs confuse the parser into follow-up errors; report them alone, all at once.
+        return None, tab_errors
+    loader = _StaffLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        return None, [_explain_yaml_error(file, exc)]
+    except yaml.YAMLError:
+        return None, [DataError(file, None, None, "Die Datei ist kein gültiges YAML.",
+                                "Prüfen Sie Einrückung, Doppelpunkte und Anführungszeichen.")]
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, [DataError(file, 1, None, "Die Datei ist leer.",
+                                "Tragen Sie die Angaben ein (siehe Beispiel im README) oder löschen Sie die Datei.")]
+    builder = _Builder(file, loader)
+    data = builder.build(node)
+    doc = Document(file, data, builder.positions, builder.key_positions, builder.failed)
+    if builder.errors and not builder.failed:
+        return None, builder.errors  # structural problems (keys that are lists): nothing to check
+    return doc, builder.errors
+
+
+def load_file(path: Path, display_name: str) -> tuple[Document | None, list[DataError]]:
+    """Read and parse one staff file; ``display_name`` is how staff know it (``offers/naehtreff.yml``)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [DataError(display_name, None, None, f"Die Datei lässt sich nicht lesen ({exc.strerror}).",
+                                "Prüfen Sie, ob sie existiert und lesbar ist.")]
+    text, error = _decode(display_name, raw)
+    if error:
+        return None, [error]
+    return parse_text(display_name, text)
