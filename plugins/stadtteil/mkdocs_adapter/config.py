@@ -1,0 +1,17 @@
+"""Options of the `stadtteil` plugin in mkdocs.yml."""
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class StadtteilConfig(Config):
+    # Folder holding office.yml, offers/, events/ and partners/; default: the folder of mkdocs.yml.
+    data_dir = c.Optional(c.Type(str))
+    # The day the site is built "for" (YYYY-MM-DD): makes previews and tests reproducible.
+    # Otherwise STADTTEIL_TODAY, then SOURCE_DATE_EPOCH, then today in Europe/Berlin.
+    today = c.Optional(c.Type(str))
+    # Vocabularies staff refer to by id; each maps an id to its display text.
+    categories = c.Optional(c.Type(dict))
+    audiences = c.Optional(c.Type(dict))
+    topics = c.Optional(c.Type(dict))
+    partner_kinds = c.Optional(c.Type(dict))

@@ -1,0 +1,122 @@
+"""mkdocs plugin `stadtteil`: staff data in, pages out.
+
+Event order (mkdocs calls them in this order within one build):
+on_config → on_files → on_page_markdown (per page) → on_post_build. `mkdocs serve` repeats from
+on_config on every change, so data is always re-read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from pydantic import ValidationError
+
+from ..errors import DataErrors
+from ..loader import Project, load_project
+from ..models import Settings
+from ..pages import BLOCKS, build_pages, render_block
+from ..schedule import TZ
+from .config import StadtteilConfig
+
+log = logging.getLogger("mkdocs.plugins.stadtteil")
+_MARKER = "<!-- stadtteil:{} -->"
+
+
+def build_date(option: str | None) -> dt.date:
+    """The day the pages are built for: fixed by option or environment, else today in Bottrop."""
+    value = option or os.environ.get("STADTTEIL_TODAY")
+    if value:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PluginError(f"„today“/STADTTEIL_TODAY „{value}“ ist kein Datum (JJJJ-MM-TT).") from None
+    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
+        return dt.datetime.fromtimestamp(int(epoch), TZ).date()
+    return dt.datetime.now(TZ).date()
+
+
+class StadtteilPlugin(BasePlugin[StadtteilConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.project: Project | None = None
+        self.today: dt.date | None = None
+        self.root: Path | None = None
+
+    # on_config, first of all plugins: staff mistakes must stop the build before mkdocs cleans
+    # site_dir (it does so right after on_pre_build), so a site built earlier stays untouched.
+    @event_priority(100)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.root = (base / self.config.data_dir).resolve() if self.config.data_dir else base
+        self.today = build_date(self.config.today)
+        settings_input = {k: self.config[k] for k in ("categories", "audiences", "topics", "partner_kinds")
+                          if self.config[k] is not None}
+        try:
+            settings = Settings.model_validate(settings_input)
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            raise PluginError(f"mkdocs.yml, Plugin „stadtteil“: {problems}") from None
+        try:
+            self.project = load_project(self.root, settings)
+        except DataErrors as exc:
+            # One PluginError with the whole German report: mkdocs prints it without a traceback.
+            raise PluginError(exc.report()) from None
+        if not config.use_directory_urls:
+            raise PluginError("mkdocs.yml: „use_directory_urls: false“ wird nicht unterstützt; "
+                              "die Seiten verlinken sich über Ordner-Adressen.")
+        config.extra["stadtteil"] = {"office": self.project.office, "today": self.today}
+        return config
+
+    # on_files: the data pages join the hand-written ones before mkdocs builds the navigation.
+    # Low priority, so a language plugin (mkdocs-static-i18n) has already sorted the real files:
+    # it cannot handle generated files it did not see (measured with 1.3.1).
+    @event_priority(-100)
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.project is not None and self.today is not None
+        clashes = []
+        for page in build_pages(self.project, self.today):
+            if files.get_file_from_path(page.src) is not None:
+                clashes.append(page.src)
+                continue
+            inclusion = InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src, content=page.markdown, inclusion=inclusion))
+        if clashes:
+            raise PluginError(
+                "Diese Seiten gibt es doppelt, als Datei in content/ und aus den Daten erzeugt: "
+                + ", ".join(f"content/{c}" for c in clashes)
+                + ". Benennen Sie die Datei in content/ um oder löschen Sie sie.")
+        return files
+
+    # on_page_markdown: hand-written pages (home, contact) carry markers for live data blocks.
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if "<!-- stadtteil:" not in markdown:
+            return markdown
+        assert self.project is not None and self.today is not None
+        for name in BLOCKS:
+            marker = _MARKER.format(name)
+            if marker in markdown:
+                block = render_block(self.project, self.today, name, page.file.src_uri)
+                markdown = markdown.replace(marker, "\n" + block + "\n")
+        if "<!-- stadtteil:" in markdown:
+            unknown = markdown.split("<!-- stadtteil:", 1)[1].split("-->", 1)[0].strip()
+            raise PluginError(
+                f"content/{page.file.src_uri}: Den Platzhalter „stadtteil:{unknown}“ gibt es nicht. "
+                f"Erlaubt sind: {', '.join(BLOCKS)}.")
+        return markdown
+
+    # on_serve: `make serve` rebuilds when staff save a data file, not only a Markdown page.
+    def on_serve(self, server, config: MkDocsConfig, builder):
+        assert self.root is not None
+        for name in ("office.yml", "offers", "events", "partners"):
+            if (self.root / name).exists():
+                server.watch(str(self.root / name))
+        return server

@@ -1,0 +1,233 @@
+"""The pages that come from data, as Markdown sources; and the live blocks for hand-written pages.
+
+Engine-agnostic: the adapter of any site engine hands these sources to its Markdown renderer. URLs
+follow the data format: an offer ``offers/naehtreff.yml`` is the page ``angebote/naehtreff.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import formatting as fmt
+from .loader import Project
+from .models import Event, Location, Offer, Partner, ScheduleRule
+from .schedule import Calendar, Session, describe, is_current, next_sessions, sessions, time_span
+
+# Where each kind of page lives. Changing one changes every link (all links are built from these).
+HOME = "index.md"
+WEEK = "wochenplan.md"
+OFFERS = "angebote/index.md"
+EVENTS = "termine/index.md"
+PARTNERS = "hilfe-finden/index.md"
+CONTACT = "kontakt.md"
+RESERVED_IDS = frozenset({"index", "fuer"})
+
+
+def offer_src(offer_id: str) -> str:
+    return f"angebote/{offer_id}.md"
+
+
+def audience_src(audience: str) -> str:
+    return f"angebote/fuer/{audience}.md"
+
+
+def event_src(event_id: str) -> str:
+    return f"termine/{event_id}.md"
+
+
+def partner_src(partner_id: str) -> str:
+    return f"hilfe-finden/{partner_id}.md"
+
+
+@dataclass
+class GeneratedPage:
+    src: str
+    markdown: str
+
+
+@dataclass
+class View:
+    """Everything templates need, computed once per build."""
+
+    project: Project
+    today: dt.date
+    lang: str = "de"
+    calendar: Calendar = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.calendar = Calendar(self.project.office)
+
+    # Upcoming dates, with the cancelled ones kept: residents must see that a session is off.
+    def next_dates(self, offer_id: str, count: int = 5) -> list[Session]:
+        return next_sessions(offer_id, self.project.offers[offer_id], self.calendar, self.today, count)
+
+    def sessions_between(self, start: dt.date, end: dt.date) -> list[Session]:
+        found: list[Session] = []
+        for offer_id, offer in self.project.offers.items():
+            found += sessions(offer_id, offer, self.calendar, start, end)
+        return sorted(found, key=lambda s: (s.start, s.offer_id))
+
+    def upcoming_events(self) -> list[tuple[str, Event]]:
+        now = dt.datetime.combine(self.today, dt.time())
+        return sorted(((k, e) for k, e in self.project.events.items() if (e.end or e.start) >= now),
+                      key=lambda item: (item[1].start, item[0]))
+
+    def past_events(self) -> list[tuple[str, Event]]:
+        now = dt.datetime.combine(self.today, dt.time())
+        return sorted(((k, e) for k, e in self.project.events.items() if (e.end or e.start) < now),
+                      key=lambda item: (item[1].start, item[0]), reverse=True)
+
+    def current_rules(self, offer: Offer) -> list[ScheduleRule]:
+        return [r for r in offer.schedule if is_current(r, self.today)]
+
+    def location(self, ref: str | Location) -> Location:
+        return self.project.location(ref)
+
+    def upcoming_closures(self, days: int = 120) -> list[dict[str, Any]]:
+        """Closures and holidays from today on, for the opening hours block."""
+        end = self.today + dt.timedelta(days=days)
+        items = [{"start": c.from_, "end": c.last_day, "reason": c.reason}
+                 for c in self.calendar.ranges if c.last_day >= self.today and c.from_ <= end]
+        for day, name in self.calendar.holidays_between(self.today, end):
+            if not any(i["start"] <= day <= i["end"] for i in items):
+                items.append({"start": day, "end": day, "reason": {"de": name}})
+        return sorted(items, key=lambda i: i["start"])
+
+    def offers_for(self, audience: str) -> list[tuple[str, Offer]]:
+        return [(k, o) for k, o in self.project.offers.items() if audience in o.audience or "alle" in o.audience]
+
+    def offers_by_category(self) -> list[tuple[str, dict[str, str], list[tuple[str, Offer]]]]:
+        result = []
+        for cat_id, label in self.project.settings.categories.items():
+            offers = sorted(((k, o) for k, o in self.project.offers.items() if o.category == cat_id),
+                            key=lambda item: fmt.text(item[1].title).lower())
+            if offers:
+                result.append((cat_id, label, offers))
+        return result
+
+    def used_audiences(self) -> list[tuple[str, dict[str, str]]]:
+        used = {a for o in self.project.offers.values() for a in o.audience}
+        return [(k, v) for k, v in self.project.settings.audiences.items() if k in used]
+
+    def partners_by_topic(self) -> list[tuple[str, dict[str, str], list[tuple[str, Partner]]]]:
+        result = []
+        for topic_id, label in self.project.settings.topics.items():
+            partners = sorted(((k, p) for k, p in self.project.partners.items() if topic_id in p.topics),
+                              key=lambda item: fmt.text(item[1].name).lower())
+            if partners:
+                result.append((topic_id, label, partners))
+        return result
+
+    def offers_with_partner(self, partner_id: str) -> list[tuple[str, Offer]]:
+        return [(k, o) for k, o in self.project.offers.items() if partner_id in o.partners]
+
+    def children_of(self, partner_id: str) -> list[tuple[str, Partner]]:
+        return [(k, p) for k, p in self.project.partners.items() if p.parent == partner_id]
+
+    def week_grid(self) -> dict[str, Any]:
+        """The regular week for the timetable: weekly rules only, placed by half-hour rows."""
+        first_hour = 8
+        columns = []
+        for code in ("mo", "di", "mi", "do", "fr", "sa", "so"):
+            entries = []
+            for offer_id, offer in self.project.offers.items():
+                for rule in self.current_rules(offer):
+                    if rule.weekly and code in rule.weekly:
+                        row = max(0, (rule.start.hour - first_hour) * 2 + rule.start.minute // 30)
+                        span = max(1, ((rule.end.hour * 60 + rule.end.minute)
+                                       - (rule.start.hour * 60 + rule.start.minute)) // 30)
+                        entries.append({"id": offer_id, "offer": offer, "rule": rule,
+                                        "row": min(row, 27), "span": min(span, 28 - min(row, 27))})
+            entries.sort(key=lambda e: (e["rule"].start, fmt.text(e["offer"].title)))
+            for entry in entries:
+                # Two groups at the same time (two rooms) share the slot side by side.
+                entry["overlap"] = sum(1 for other in entries if other is not entry
+                                       and other["rule"].start < entry["rule"].end
+                                       and entry["rule"].start < other["rule"].end)
+                entry["lane"] = sum(1 for other in entries[: entries.index(entry)]
+                                    if other["rule"].start < entry["rule"].end
+                                    and entry["rule"].start < other["rule"].end)
+            if entries or code not in ("sa", "so"):
+                columns.append({"code": code, "name": fmt.weekday_name(code, self.lang), "entries": entries})
+        monthly = [(k, o, r) for k, o in self.project.offers.items() for r in self.current_rules(o) if r.monthly]
+        monthly.sort(key=lambda item: fmt.text(item[1].title).lower())
+        return {"columns": columns, "monthly": monthly, "first_hour": first_hour,
+                "hours": list(range(first_hour, first_hour + 14))}
+
+
+def _environment(view: View) -> Environment:
+    env = Environment(loader=PackageLoader("stadtteil", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    lang = view.lang
+    env.filters.update({
+        "t": lambda value: fmt.text(value, lang),
+        # Staff descriptions are Markdown by design; they are rendered by the site's Markdown renderer.
+        "md": lambda value: Markup(fmt.text(value, lang)),
+        "long_date": lambda d: fmt.long_date(d, lang),
+        "day_month": lambda d: fmt.day_month(d, lang),
+        "plain_date": lambda d: fmt.plain_date(d, lang),
+        "hhmm": fmt.hhmm,
+        "hhmm_dt": lambda d: fmt.hhmm(d.time()),
+        "describe": describe,
+        "span": time_span,
+        "language": lambda code: fmt.language_name(code, lang),
+        "weekday": lambda code: fmt.weekday_name(code, lang),
+        # JSON strings are valid YAML: titles with quotes or colons stay intact in the front matter.
+        "yaml_str": lambda s: Markup(json.dumps(str(s), ensure_ascii=False)),
+    })
+    env.tests["contains_any"] = lambda value, options: any(o in value for o in options)
+    env.globals.update({
+        "timedelta": dt.timedelta,
+        "view": view, "project": view.project, "office": view.project.office, "today": view.today,
+        "offer_src": offer_src, "event_src": event_src, "partner_src": partner_src,
+        "audience_src": audience_src, "HOME": HOME, "WEEK": WEEK, "OFFERS": OFFERS,
+        "EVENTS": EVENTS, "PARTNERS": PARTNERS, "CONTACT": CONTACT, "span": time_span,
+    })
+    return env
+
+
+def _render(env: Environment, template: str, src: str, **context: Any) -> str:
+    rel = lambda target, anchor="": fmt.rel_url(src, target, anchor)  # noqa: E731
+    return env.get_template(template).render(src=src, rel=rel, **context)
+
+
+def build_pages(project: Project, today: dt.date, lang: str = "de") -> list[GeneratedPage]:
+    """Every page that comes from data, for one language."""
+    view = View(project, today, lang)
+    env = _environment(view)
+    pages = [
+        GeneratedPage(WEEK, _render(env, "week.md.j2", WEEK, grid=view.week_grid())),
+        GeneratedPage(OFFERS, _render(env, "offers.md.j2", OFFERS, audience=None)),
+        GeneratedPage(EVENTS, _render(env, "events.md.j2", EVENTS)),
+        GeneratedPage(PARTNERS, _render(env, "partners.md.j2", PARTNERS)),
+    ]
+    for audience, label in view.used_audiences():
+        src = audience_src(audience)
+        pages.append(GeneratedPage(src, _render(env, "offers.md.j2", src, audience=audience, label=label)))
+    for offer_id, offer in project.offers.items():
+        src = offer_src(offer_id)
+        pages.append(GeneratedPage(src, _render(env, "offer.md.j2", src, id=offer_id, offer=offer)))
+    for event_id, event in project.events.items():
+        src = event_src(event_id)
+        pages.append(GeneratedPage(src, _render(env, "event.md.j2", src, id=event_id, event=event)))
+    for partner_id, partner in project.partners.items():
+        src = partner_src(partner_id)
+        pages.append(GeneratedPage(src, _render(env, "partner.md.j2", src, id=partner_id, partner=partner)))
+    return pages
+
+
+BLOCKS = ("today", "week", "opening-hours", "events", "contact")
+
+
+def render_block(project: Project, today: dt.date, name: str, src: str, lang: str = "de") -> str:
+    """A live block for a hand-written page (marker ``<!-- stadtteil:NAME -->``)."""
+    view = View(project, today, lang)
+    env = _environment(view)
+    return _render(env, f"blocks/{name}.md.j2", src)

@@ -1,0 +1,179 @@
+"""When offers take place: dates from rules, cancellations, and the schedule in words.
+
+Pure functions over the models. All wall-clock times are Europe/Berlin: a weekly group at 15:00
+stays at 15:00 across the change to and from summer time.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+from zoneinfo import ZoneInfo
+
+import holidays as holiday_data
+
+from .models import ORDINALS, WEEKDAYS, Closure, Office, Offer, ScheduleRule
+
+TZ = ZoneInfo("Europe/Berlin")
+_WEEKDAY_INDEX = {code: i for i, code in enumerate(WEEKDAYS)}
+
+
+@dataclass(frozen=True)
+class Session:
+    """One date of an offer; cancelled ones carry the reason when one is known (a closure, a holiday)."""
+
+    offer_id: str
+    rule_index: int
+    start: dt.datetime
+    end: dt.datetime
+    cancelled: bool = False
+    reason: dict[str, str] | None = None
+
+    @property
+    def day(self) -> dt.date:
+        return self.start.date()
+
+
+def _nth_weekday(year: int, month: int, ordinal: str, weekday: int) -> dt.date | None:
+    days = [d for d in calendar.Calendar().itermonthdates(year, month)
+            if d.month == month and d.weekday() == weekday]
+    n = ORDINALS[ordinal]
+    if n == -1:
+        return days[-1]
+    return days[n - 1] if n <= len(days) else None
+
+
+def rule_dates(rule: ScheduleRule, start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    """Every date the rule names between ``start`` and ``end`` (inclusive), before any cancellation."""
+    first = max(start, rule.from_)
+    last = min(end, rule.until) if rule.until else end
+    if first > last:
+        return
+    if rule.weekly is not None:
+        weekdays = {_WEEKDAY_INDEX[d] for d in rule.weekly}
+        # Every n-th week counts from the week of `from`, so the rhythm never shifts between builds.
+        anchor = rule.from_ - dt.timedelta(days=rule.from_.weekday())
+        day = first
+        while day <= last:
+            week = (day - anchor).days // 7
+            if day.weekday() in weekdays and week % rule.every == 0:
+                yield day
+            day += dt.timedelta(days=1)
+        return
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        found = sorted(filter(None, (_nth_weekday(year, month, o, _WEEKDAY_INDEX[d]) for o, d in rule.monthly)))
+        for day in found:
+            if first <= day <= last:
+                yield day
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+
+
+class Calendar:
+    """The office's closed days: closures from office.yml and (optionally) public holidays."""
+
+    def __init__(self, office: Office):
+        self.ranges: list[Closure] = [c for c in office.closures if c.from_]
+        self.region = office.public_holidays
+
+    @staticmethod
+    @lru_cache(maxsize=8)
+    def _holidays(region: str, year: int) -> dict[dt.date, str]:
+        return dict(holiday_data.country_holidays("DE", subdiv=region, years=year, language="de").items())
+
+    def holiday(self, day: dt.date) -> str | None:
+        if not self.region:
+            return None
+        return self._holidays(self.region, day.year).get(day)
+
+    def closure(self, day: dt.date) -> Closure | None:
+        return next((c for c in self.ranges if c.from_ <= day <= c.last_day), None)
+
+    def closed_reason(self, day: dt.date) -> dict[str, str] | None:
+        if (closure := self.closure(day)) is not None:
+            return closure.reason or {"de": "Das Stadtteilbüro ist geschlossen"}
+        if (name := self.holiday(day)) is not None:
+            return {"de": f"Feiertag ({name})"}
+        return None
+
+    def holidays_between(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
+        if not self.region:
+            return []
+        found = []
+        for year in range(start.year, end.year + 1):
+            found += [(d, n) for d, n in self._holidays(self.region, year).items() if start <= d <= end]
+        return sorted(found)
+
+
+def sessions(offer_id: str, offer: Offer, closed: Calendar, start: dt.date, end: dt.date) -> list[Session]:
+    """All sessions of an offer between two dates, in order, cancelled ones marked with their reason."""
+    result = []
+    for index, rule in enumerate(offer.schedule):
+        excepted = set(rule.except_)
+        for day in rule_dates(rule, start, end):
+            reason = None if day in excepted else closed.closed_reason(day)
+            result.append(Session(
+                offer_id, index,
+                dt.datetime.combine(day, rule.start, TZ), dt.datetime.combine(day, rule.end, TZ),
+                cancelled=day in excepted or reason is not None, reason=reason))
+    return sorted(result, key=lambda s: (s.start, s.offer_id))
+
+
+def next_sessions(offer_id: str, offer: Offer, closed: Calendar, today: dt.date, count: int = 5,
+                  horizon_days: int = 400) -> list[Session]:
+    """The next ``count`` dates from today on, cancelled ones included (residents must see them)."""
+    upcoming = sessions(offer_id, offer, closed, today, today + dt.timedelta(days=horizon_days))
+    return upcoming[:count]
+
+
+def is_current(rule: ScheduleRule, today: dt.date) -> bool:
+    return rule.until is None or rule.until >= today
+
+
+# --- in words -----------------------------------------------------------------------------------
+
+_DAY_NAMES = dict(zip(WEEKDAYS, ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")))
+_ORDINAL_WORDS = {"first": "ersten", "second": "zweiten", "third": "dritten", "fourth": "vierten", "last": "letzten"}
+_EVERY_WORDS = {2: "zweiten", 3: "dritten", 4: "vierten"}
+
+
+def join_words(words: list[str], conjunction: str = "und") -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
+
+
+def time_span(start: dt.time, end: dt.time) -> str:
+    """„15–17 Uhr“, or „9:30–11:30 Uhr“ when minutes matter."""
+    def short(t: dt.time) -> str:
+        return f"{t.hour}" if t.minute == 0 else f"{t.hour}:{t.minute:02d}"
+    if start.minute == 0 and end.minute == 0:
+        return f"{short(start)}–{short(end)} Uhr"
+    return f"{start.hour}:{start.minute:02d}–{end.hour}:{end.minute:02d} Uhr"
+
+
+def describe(rule: ScheduleRule) -> str:
+    """The rule as residents say it: „jeden Donnerstag, 15–17 Uhr“."""
+    if rule.weekly is not None:
+        days = [_DAY_NAMES[d] for d in sorted(rule.weekly, key=_WEEKDAY_INDEX.get)]
+        if rule.every == 1:
+            when = "jeden " + join_words(days)
+        elif rule.every in _EVERY_WORDS:
+            when = f"jeden {_EVERY_WORDS[rule.every]} " + join_words(days)
+        else:
+            when = f"alle {rule.every} Wochen " + join_words(days)
+    else:
+        by_day: dict[str, list[str]] = {}
+        for ordinal, day in rule.monthly:
+            by_day.setdefault(day, []).append(_ORDINAL_WORDS[ordinal])
+        parts = [f"{join_words(ords)} {_DAY_NAMES[day]}" for day, ords in by_day.items()]
+        when = "jeden " + join_words(parts) + " im Monat"
+    text = f"{when}, {time_span(rule.start, rule.end)}"
+    if rule.school_holidays == "pause":
+        text += " (nicht in den Schulferien)"
+    return text
