@@ -78,6 +78,9 @@ class View:
         return sorted(((k, e) for k, e in self.project.events.items() if (e.end or e.start) >= now),
                       key=lambda item: (item[1].start, item[0]))
 
+    def upcoming_events_for(self, audience: str) -> list[tuple[str, Event]]:
+        return [(k, e) for k, e in self.upcoming_events() if audience in e.audience or "alle" in e.audience]
+
     def past_events(self) -> list[tuple[str, Event]]:
         now = dt.datetime.combine(self.today, dt.time())
         return sorted(((k, e) for k, e in self.project.events.items() if (e.end or e.start) < now),
@@ -112,7 +115,9 @@ class View:
         return result
 
     def used_audiences(self) -> list[tuple[str, dict[str, str]]]:
+        """Audiences that have a filter page: those named by an offer or an event."""
         used = {a for o in self.project.offers.values() for a in o.audience}
+        used |= {a for e in self.project.events.values() for a in e.audience}
         return [(k, v) for k, v in self.project.settings.audiences.items() if k in used]
 
     def partners_by_topic(self) -> list[tuple[str, dict[str, str], list[tuple[str, Partner]]]]:
@@ -221,6 +226,12 @@ def build_pages(project: Project, today: dt.date, lang: str = "de") -> list[Gene
         src = partner_src(partner_id)
         pages.append(GeneratedPage(src, _render(env, "partner.md.j2", src, id=partner_id, partner=partner)))
     return pages
+
+
+def default_pages(project: Project, today: dt.date, lang: str = "de") -> list[GeneratedPage]:
+    """Pages every site needs; a hand-written page with the same path takes precedence."""
+    env = _environment(View(project, today, lang))
+    return [GeneratedPage(CONTACT, _render(env, "contact.md.j2", CONTACT))]
 
 
 BLOCKS = ("today", "week", "opening-hours", "events", "contact")

@@ -166,7 +166,7 @@ def describe(rule: ScheduleRule) -> str:
         elif rule.every in _EVERY_WORDS:
             when = f"jeden {_EVERY_WORDS[rule.every]} " + join_words(days)
         else:
-            when = f"alle {rule.every} Wochen " + join_words(days)
+            when = f"alle {rule.every} Wochen am " + join_words(days)
     else:
         by_day: dict[str, list[str]] = {}
         for ordinal, day in rule.monthly:

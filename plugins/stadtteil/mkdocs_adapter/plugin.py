@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ..errors import DataErrors
 from ..loader import Project, load_project
 from ..models import Settings
-from ..pages import BLOCKS, build_pages, render_block
+from ..pages import BLOCKS, build_pages, default_pages, render_block
 from ..schedule import TZ
 from .config import StadtteilConfig
 
@@ -89,6 +89,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 continue
             inclusion = InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.markdown, inclusion=inclusion))
+        for page in default_pages(self.project, self.today):
+            if files.get_file_from_path(page.src) is None:
+                files.append(File.generated(config, page.src, content=page.markdown))
         if clashes:
             raise PluginError(
                 "Diese Seiten gibt es doppelt, als Datei in content/ und aus den Daten erzeugt: "

@@ -1,0 +1,35 @@
+# Two commands do all set-up on a fresh machine (Python 3.11+ and make):
+#   make site   – creates .venv, installs everything, builds site/
+#   make test   – the same set-up, then every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## site: build the website into site/ (a failed build leaves the old site/ untouched)
+site: $(STAMP)
+	$(BIN)/stadtteil build --strict
+
+## serve: live preview on http://127.0.0.1:8000/, rebuilt on every saved file
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+## check: check the data files only (fast), with German messages
+check: $(STAMP)
+	$(BIN)/stadtteil check
+
+## test: run every test
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site site.new site.old .pytest_cache

@@ -1,0 +1,303 @@
+"""The real mkdocs build, of the small fixture site and of the repository's own content.
+
+Each build runs the `stadtteil build` command in a subprocess, exactly as `make site` does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "tests" / "fixtures" / "mini"
+
+
+def run_build(project: Path, site: Path, *extra: str, today: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if today:
+        env["STADTTEIL_TODAY"] = today
+    return subprocess.run(
+        [sys.executable, "-m", "stadtteil.cli", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site), *extra],
+        capture_output=True, text=True, env=env, cwd=project)
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    path = site / url.strip("/") / "index.html" if url.strip("/") else site / "index.html"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def main_text(soup: BeautifulSoup) -> str:
+    return " ".join(soup.select_one("article").get_text(" ").split()).replace(" ,", ",")
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every internal href and anchor in the built site must exist."""
+    problems = []
+    ids: dict[Path, set[str]] = {}
+    for html in site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        ids[html.resolve()] = {tag["id"] for tag in soup.find_all(id=True)}
+    for html in site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup.find_all(["a", "link"], href=True):
+            href = tag["href"]
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("//", "mailto:", "tel:")):
+                continue
+            if parts.path.startswith("/"):  # the 404 page links from the site root
+                target = (site / unquote(parts.path).lstrip("/")).resolve()
+            else:
+                target = (html.parent / unquote(parts.path)).resolve() if parts.path else html
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                problems.append(f"{html.relative_to(site)} → {href}")
+            elif parts.fragment and target.suffix == ".html" and parts.fragment not in ids.get(target, set()):
+                problems.append(f"{html.relative_to(site)} → {href} (Anker fehlt)")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("mini") / "site"
+    result = run_build(FIXTURE, site, "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+# --- the fixture site: content of the rendered pages ----------------------------------------------
+
+def test_offer_page_shows_schedule_in_words_and_facts(fixture_site):
+    soup = page(fixture_site, "angebote/naehtreff/")
+    assert soup.title.string.startswith("Nähtreff")
+    assert soup.select_one("article h1").get_text(strip=True) == "Nähtreff"
+    text = main_text(soup)
+    assert "jeden Donnerstag, 15–17 Uhr" in text
+    for fact in ("Gemeinsam nähen und reparieren.", "kostenlos", "Deutsch, Türkisch",
+                 "Nicht nötig – kommen Sie einfach vorbei.", "Ehrenamtliche", "Das Team", "Testbüro, Teststraße 1"):
+        assert fact in text
+    assert "Stoff" in [s.get_text() for s in soup.select("article p strong")]  # the description is Markdown
+
+
+def test_offer_page_lists_next_dates_with_cancellations(fixture_site):
+    items = page(fixture_site, "angebote/naehtreff/").select("ul.st-dates li")
+    texts = [" ".join(li.get_text(" ").split()) for li in items]
+    assert texts[0].startswith("Do., 26. November, 15–17 Uhr")
+    assert "fällt aus" in texts[1] and "3. Dezember" in texts[1]          # except: [2026-12-03]
+    assert "fällt aus" not in texts[2]
+    assert "24. Dezember" in texts[4] and "Weihnachtspause" in texts[4]   # office closure
+    assert items[0].find("time")["datetime"] == "2026-11-26T15:00:00+01:00"
+
+
+def test_offer_page_links_tags_and_partners(fixture_site):
+    soup = page(fixture_site, "angebote/naehtreff/")
+    tags = {a.get_text(): a["href"] for a in soup.select("a.st-tag")}
+    assert tags == {"Frauen": "../fuer/frauen/", "Eltern": "../fuer/eltern/"}
+    partner = soup.find("a", string="Grundschule am Park")
+    assert partner["href"] == "../../hilfe-finden/schule/"
+
+
+def test_audience_filter_pages_work_without_javascript(fixture_site):
+    frauen = main_text(page(fixture_site, "angebote/fuer/frauen/"))
+    assert "Nähtreff" in frauen and "Hausaufgabenhilfe" not in frauen
+    kinder = page(fixture_site, "angebote/fuer/kinder/")
+    assert "Hausaufgabenhilfe" in main_text(kinder) and "Nähtreff" not in main_text(kinder)
+    current = kinder.select_one('.st-filter a[aria-current="page"]')
+    assert current.get_text() == "Kinder"
+
+
+def test_offers_overview_groups_by_category(fixture_site):
+    soup = page(fixture_site, "angebote/")
+    headings = [h.get_text(strip=True) for h in soup.select("article h2")]
+    assert headings == ["Begegnung und Café", "Lernen und Sprache"]
+    assert "jeden Montag und Mittwoch, 14:30–16:00 Uhr (nicht in den Schulferien)" in main_text(soup)
+
+
+def test_week_plan_places_offers_on_their_days(fixture_site):
+    soup = page(fixture_site, "wochenplan/")
+    days = {sec.h2.get_text(strip=True): " ".join(sec.get_text(" ").split()) for sec in soup.select(".st-week__day")}
+    assert list(days)[:5] == ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag"]
+    assert "Hausaufgabenhilfe" in days["Montag"] and "Hausaufgabenhilfe" in days["Mittwoch"]
+    assert "Nähtreff" in days["Donnerstag"] and "15–17 Uhr" in days["Donnerstag"]
+    assert "Nähtreff" not in days["Montag"]
+    assert "jeden ersten Samstag im Monat" in main_text(soup)
+
+
+def test_home_page_live_blocks(fixture_site):
+    text = main_text(page(fixture_site, ""))
+    assert "Dienstag, 24. November 2026" in text
+    assert "Heute finden keine Gruppen statt" in text            # Tuesday: nothing in the fixture
+    assert "Mi., 25. November" in text and "Do., 26. November" in text
+    assert "9:00–13:00 Uhr" in text
+    assert "23. Dezember 2026 bis 2. Januar 2027 (Weihnachtspause)" in text
+    assert "Kinderflohmarkt" in text and "Abgesagt" in text
+    assert "<!-- stadtteil:" not in (fixture_site / "index.html").read_text()
+
+
+def test_events_cancelled_marked_and_event_page(fixture_site):
+    listing = page(fixture_site, "termine/")
+    cancelled = listing.select_one("li.st-cancelled")
+    assert "Weihnachtsbasteln" in cancelled.get_text() and "Abgesagt" in cancelled.get_text()
+    event = page(fixture_site, "termine/2026-12-16-basteln/")
+    assert event.select_one("article h1").get_text(strip=True) == "Abgesagt: Weihnachtsbasteln"
+    assert "Fällt wegen Krankheit aus." in main_text(event)
+    flohmarkt = main_text(page(fixture_site, "termine/2026-12-05-flohmarkt/"))
+    assert "Samstag, 5. Dezember 2026, 10–13 Uhr" in flohmarkt and "Stadtpark" in flohmarkt
+
+
+def test_partner_directory_and_pages(fixture_site):
+    soup = page(fixture_site, "hilfe-finden/")
+    sections = {h.get("id"): h.get_text(strip=True) for h in soup.select("article h2")}
+    assert sections == {"schule": "Schule", "kinder": "Kinder", "familie": "Familie"}
+    stadt = main_text(page(fixture_site, "hilfe-finden/stadt/"))
+    assert "Grundschule am Park" in stadt                     # children listed under the parent
+    schule = main_text(page(fixture_site, "hilfe-finden/schule/"))
+    assert "gehört zu Stadt Bottrop" in schule and "Nähtreff" in schule
+
+
+def test_footer_has_office_address_on_every_page(fixture_site):
+    for html in fixture_site.rglob("index.html"):
+        footer = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").select_one("footer address")
+        assert footer is not None and "Teststraße 1" in footer.get_text(), html
+
+
+def test_no_broken_internal_links(fixture_site):
+    assert broken_links(fixture_site) == []
+
+
+def test_no_request_to_google_fonts(fixture_site):
+    for html in fixture_site.rglob("*.html"):
+        assert "fonts.googleapis.com" not in html.read_text(encoding="utf-8")
+
+
+# --- failures never damage the published site ------------------------------------------------------
+
+def copy_fixture(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    config = project / "mkdocs.yml"
+    # The copy lives elsewhere: point the theme override back at the repository's theme.
+    config.write_text(config.read_text().replace("../../../theme", str(REPO / "theme")))
+    return project
+
+
+def test_broken_data_fails_with_german_message_and_keeps_old_site(tmp_path):
+    project = copy_fixture(tmp_path)
+    site = tmp_path / "site"
+    assert run_build(project, site).returncode == 0
+    before = tree_digest(site)
+    offer = project / "offers" / "naehtreff.yml"
+    offer.write_text(offer.read_text().replace("weekly: [do]", "weekly: [donnerstag]"))
+    (project / "partners" / "stadt.yml").write_text("name: Stadt\nkind: amt\n")
+    result = run_build(project, site)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "offers/naehtreff.yml, Zeile 14" in output and "Wochentag „donnerstag“ ist unbekannt" in output
+    assert "partners/stadt.yml, Zeile 2" in output and "Art „amt“ ist unbekannt" in output
+    assert "Traceback" not in output
+    assert "Die Website wurde NICHT gebaut" in output
+    assert tree_digest(site) == before
+    assert not (tmp_path / "site.new").exists()
+
+
+def test_plain_mkdocs_build_also_stops_before_cleaning_the_site(tmp_path):
+    # Staff or a pipeline may call mkdocs directly: validation runs before mkdocs empties site_dir.
+    project = copy_fixture(tmp_path)
+    site = tmp_path / "site"
+    assert run_build(project, site).returncode == 0
+    before = tree_digest(site)
+    (project / "offers" / "naehtreff.yml").write_text("title: Nähtreff\ncategory: begegnung\nschedule:\n\t- weekly: [do]\n")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"),
+                             "-d", str(site)], capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode != 0
+    assert "offers/naehtreff.yml, Zeile 4, Spalte 1" in result.stderr and "Tabulator" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_digest(site) == before
+
+
+def test_content_page_clashing_with_data_page_is_reported(tmp_path):
+    project = copy_fixture(tmp_path)
+    (project / "content" / "angebote").mkdir()
+    (project / "content" / "angebote" / "naehtreff.md").write_text("# Doppelt\n")
+    result = run_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "content/angebote/naehtreff.md" in result.stderr and "doppelt" in result.stderr
+
+
+def test_unknown_marker_in_content_is_reported(tmp_path):
+    project = copy_fixture(tmp_path)
+    index = project / "content" / "index.md"
+    index.write_text(index.read_text() + "\n<!-- stadtteil:heute -->\n")
+    result = run_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "content/index.md" in result.stderr and "stadtteil:heute" in result.stderr
+
+
+# --- the repository's own site ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def repo_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("repo") / "site"
+    result = run_build(REPO, site, "--strict", today="2026-11-24")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def ids(folder: str) -> list[str]:
+    return sorted(p.stem for p in (REPO / folder).glob("*.yml"))
+
+
+def test_repo_has_real_content():
+    # The seed names 15 offers and 17 cooperation partners; all are in the repository as data.
+    assert len(ids("offers")) >= 15 and len(ids("partners")) >= 15 and len(ids("events")) >= 4
+
+
+def test_every_offer_event_and_partner_has_its_page(repo_site):
+    for folder, section in (("offers", "angebote"), ("events", "termine"), ("partners", "hilfe-finden")):
+        for item_id in ids(folder):
+            data = yaml.safe_load((REPO / folder / f"{item_id}.yml").read_text(encoding="utf-8"))
+            title = data.get("title") or data.get("name")
+            title = title["de"] if isinstance(title, dict) else title
+            soup = page(repo_site, f"{section}/{item_id}/")
+            assert title in soup.select_one("article h1").get_text(), (folder, item_id)
+
+
+def test_overviews_show_every_offer_and_partner(repo_site):
+    overview = page(repo_site, "angebote/")
+    linked = {a["href"].strip("/").split("/")[-1] for a in overview.select(".st-card h3 a")}
+    assert linked == set(ids("offers"))
+    directory = page(repo_site, "hilfe-finden/")
+    listed = {a["href"].strip("/").split("/")[-1] for a in directory.select(".st-directory a")}
+    assert listed == set(ids("partners"))
+    week = main_text(page(repo_site, "wochenplan/"))
+    assert "Müttercafé" in week and "Nähtreff" in week
+
+
+def test_repo_home_page(repo_site):
+    text = main_text(page(repo_site, ""))
+    assert "Dienstag, 24. November 2026" in text
+    assert "Horster Straße 228" in text
+    assert "Weihnachtspause" in text or "Weihnacht" in text
+
+
+def test_repo_site_has_no_broken_links(repo_site):
+    assert broken_links(repo_site) == []
