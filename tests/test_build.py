@@ -145,7 +145,7 @@ def test_home_page_live_blocks(fixture_site):
     text = main_text(page(fixture_site, ""))
     assert "Dienstag, 24. November 2026" in text
     assert "Heute finden keine Gruppen statt" in text            # Tuesday: nothing in the fixture
-    assert "Mi., 25. November" in text and "Do., 26. November" in text
+    assert "Mi., 25. November" in text and "Do., 26. November 15–17 Uhr – Nähtreff" in text
     assert "9:00–13:00 Uhr" in text
     assert "23. Dezember 2026 bis 2. Januar 2027 (Weihnachtspause)" in text
     assert "Kinderflohmarkt" in text and "Abgesagt" in text

@@ -27,6 +27,7 @@ EVENTS = "termine/index.md"
 PARTNERS = "hilfe-finden/index.md"
 CONTACT = "kontakt.md"
 RESERVED_IDS = frozenset({"index", "fuer"})
+MAX_ROWS = 30  # half-hour rows of the timetable: 15 hours; the theme's CSS has a class for each
 
 
 def offer_src(offer_id: str) -> str:
@@ -136,34 +137,35 @@ class View:
         return [(k, p) for k, p in self.project.partners.items() if p.parent == partner_id]
 
     def week_grid(self) -> dict[str, Any]:
-        """The regular week for the timetable: weekly rules only, placed by half-hour rows."""
-        first_hour = 8
+        """The regular week for the timetable: weekly rules only, placed in half-hour rows."""
+        weekly = [(k, o, r) for k, o in self.project.offers.items() for r in self.current_rules(o) if r.weekly]
+        # The grid spans only the hours that have groups, so phones and printouts show no empty evening.
+        first_hour = min((r.start.hour for _, _, r in weekly), default=9)
+        last_minute = max((r.end.hour * 60 + r.end.minute for _, _, r in weekly), default=first_hour * 60 + 60)
+        rows = min(MAX_ROWS, max(2, -(-(last_minute - first_hour * 60) // 30)))
         columns = []
         for code in ("mo", "di", "mi", "do", "fr", "sa", "so"):
             entries = []
-            for offer_id, offer in self.project.offers.items():
-                for rule in self.current_rules(offer):
-                    if rule.weekly and code in rule.weekly:
-                        row = max(0, (rule.start.hour - first_hour) * 2 + rule.start.minute // 30)
-                        span = max(1, ((rule.end.hour * 60 + rule.end.minute)
-                                       - (rule.start.hour * 60 + rule.start.minute)) // 30)
-                        entries.append({"id": offer_id, "offer": offer, "rule": rule,
-                                        "row": min(row, 27), "span": min(span, 28 - min(row, 27))})
+            for offer_id, offer, rule in weekly:
+                if code in rule.weekly:
+                    row = (rule.start.hour - first_hour) * 2 + rule.start.minute // 30
+                    span = -(-((rule.end.hour * 60 + rule.end.minute) - (rule.start.hour * 60 + rule.start.minute)) // 30)
+                    row = min(row, rows - 1)
+                    entries.append({"id": offer_id, "offer": offer, "rule": rule,
+                                    "row": row, "span": max(1, min(span, rows - row))})
             entries.sort(key=lambda e: (e["rule"].start, fmt.text(e["offer"].title)))
-            for entry in entries:
-                # Two groups at the same time (two rooms) share the slot side by side.
-                entry["overlap"] = sum(1 for other in entries if other is not entry
-                                       and other["rule"].start < entry["rule"].end
-                                       and entry["rule"].start < other["rule"].end)
-                entry["lane"] = sum(1 for other in entries[: entries.index(entry)]
-                                    if other["rule"].start < entry["rule"].end
-                                    and entry["rule"].start < other["rule"].end)
+            for index, entry in enumerate(entries):
+                # Two groups at the same time (the office has two rooms) share the slot side by side.
+                overlapping = [o for o in entries if o is not entry
+                               and o["rule"].start < entry["rule"].end and entry["rule"].start < o["rule"].end]
+                entry["overlap"] = bool(overlapping)
+                entry["lane"] = min(1, sum(1 for o in overlapping if entries.index(o) < index))
             if entries or code not in ("sa", "so"):
                 columns.append({"code": code, "name": fmt.weekday_name(code, self.lang), "entries": entries})
         monthly = [(k, o, r) for k, o in self.project.offers.items() for r in self.current_rules(o) if r.monthly]
         monthly.sort(key=lambda item: fmt.text(item[1].title).lower())
-        return {"columns": columns, "monthly": monthly, "first_hour": first_hour,
-                "hours": list(range(first_hour, first_hour + 14))}
+        return {"columns": columns, "monthly": monthly, "first_hour": first_hour, "rows": rows,
+                "hours": list(range(first_hour, first_hour + (rows + 1) // 2))}
 
 
 def _environment(view: View) -> Environment:
