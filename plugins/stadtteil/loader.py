@@ -24,6 +24,8 @@ OFFICE_LOCATION = "stadtteilbuero"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EVENT_ID = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9][a-z0-9-]*$")
 _KNOWN_LANGUAGES = frozenset(Locale("de").languages)
+# File names that would clash with the overview pages of a folder (angebote/index.md, angebote/fuer/…).
+RESERVED_IDS = frozenset({"index", "fuer"})
 
 
 @dataclass
@@ -92,6 +94,10 @@ def _collect_files(root: Path, folder: str, errors: ErrorCollector) -> list[tupl
                        "Der Dateiname ist als Adresse der Seite nicht geeignet "
                        "(nur Kleinbuchstaben, Ziffern und Bindestriche, keine Umlaute oder Leerzeichen).",
                        f"Benennen Sie die Datei um, zum Beispiel in „{_slug_suggestion(stem)}{path.suffix}“.")
+            continue
+        if stem in RESERVED_IDS:
+            errors.add(name, None, f"Der Dateiname „{path.name}“ ist für die Übersichtsseite reserviert.",
+                       "Wählen Sie einen anderen Namen, zum Beispiel den Titel des Eintrags.")
             continue
         if stem in seen:
             errors.add(name, None, f"Die Kennung „{stem}“ gibt es schon (Datei {seen[stem]}).",

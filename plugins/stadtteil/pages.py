@@ -26,7 +26,6 @@ OFFERS = "angebote/index.md"
 EVENTS = "termine/index.md"
 PARTNERS = "hilfe-finden/index.md"
 CONTACT = "kontakt.md"
-RESERVED_IDS = frozenset({"index", "fuer"})
 MAX_ROWS = 30  # half-hour rows of the timetable: 15 hours; the theme's CSS has a class for each
 
 
