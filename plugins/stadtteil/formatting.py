@@ -69,4 +69,9 @@ def rel_url(from_src: str, to_src: str, anchor: str = "") -> str:
     return rel + (f"#{anchor}" if anchor else "")
 
 
+def rel_file(from_src: str, path: str) -> str:
+    """Relative link from a page to a file in the site (a calendar, a download)."""
+    return posixpath.relpath(path, page_url(from_src) or ".")
+
+
 assert set(_BABEL) <= set(LANGUAGES)

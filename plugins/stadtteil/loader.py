@@ -6,6 +6,7 @@ consistent ``Project`` or raises ``DataErrors`` with every mistake of every file
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ class Item:
     id: str
     model: Any
     doc: Document
+    path: Path | None = None
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Project:
     events: dict[str, Event] = field(default_factory=dict)
     partners: dict[str, Partner] = field(default_factory=dict)
     sources: dict[tuple[str, str], Document] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)  # "offers/naehtreff" → file, "office" → office.yml
 
     def location(self, ref: str | Location) -> Location:
         if isinstance(ref, Location):
@@ -160,7 +163,7 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
             if doc is None:
                 continue
             record = _validate(doc, model, errors)
-            items[folder][item_id] = Item(item_id, record if not problems else None, doc)
+            items[folder][item_id] = Item(item_id, record if not problems else None, doc, path)
 
     if office is not None:
         _check_office(office, office_doc, errors)
@@ -172,9 +175,11 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
                       events={k: v.model for k, v in items["events"].items()},
                       partners={k: v.model for k, v in items["partners"].items()})
     project.sources[("office", "office")] = office_doc
+    project.paths["office"] = root / office_doc.file
     for folder, records in items.items():
         for item_id, item in records.items():
             project.sources[(folder, item_id)] = item.doc
+            project.paths[f"{folder}/{item_id}"] = item.path
     return project
 
 
@@ -260,3 +265,46 @@ def _check_references(items: dict[str, dict[str, Item]], office_doc: Document | 
                            "Tragen Sie die übergeordnete Stelle ein oder löschen Sie die Zeile.", column=col)
             else:
                 _check_ref(errors, doc, ("parent",), parent, partners, "Partner", "den Ordner partners/")
+
+
+def check_calendar(project: Project, today: dt.date, horizon_days: int = 365) -> list[str]:
+    """Checks that need the calendar: raises DataErrors for mistakes, returns warnings.
+
+    Run once per build, after loading (it needs the build date, which loading does not).
+    """
+    from .formatting import long_date
+    from .schedule import Calendar, rule_dates
+
+    calendar = Calendar(project.office)
+    errors = ErrorCollector()
+    warnings: list[str] = []
+    end = today + dt.timedelta(days=horizon_days)
+    holiday_file = f"plugins/stadtteil/data/{calendar.school.file.name}"
+    for offer_id, offer in project.offers.items():
+        doc = project.sources[("offers", offer_id)]
+        for index, rule in enumerate(offer.schedule):
+            rule_days = set(rule_dates(rule, rule.from_, rule.until or max(end, rule.from_)))
+            for position, day in enumerate(rule.except_):
+                if day not in rule_days and (rule.until is None or day <= rule.until) and day >= rule.from_:
+                    following = min((d for d in rule_days if d > day), default=None)
+                    hint = (f"Gemeint ist vielleicht {long_date(following)}." if following
+                            else "Prüfen Sie das Datum.")
+                    line, col = doc.line_of(("schedule", index, "except", position))
+                    errors.add(doc.file, line, f"Am {long_date(day)} findet das Angebot laut Plan gar nicht statt; "
+                               "die Absage hat deshalb keine Wirkung.", hint, column=col, field="except")
+            if rule.school_holidays != "pause":
+                continue
+            window_start, window_end = max(today, rule.from_), min(end, rule.until or end)
+            if window_start > window_end:
+                continue
+            for year in calendar.school.missing_years(window_start, window_end):
+                message = (f"Die Schulferien {year} fehlen in {holiday_file}; das Angebot pausiert in den "
+                           "Schulferien, seine Termine wären sonst falsch.")
+                hint = f"Tragen Sie die Ferien {year} nach (Quelle: {calendar.school.source})."
+                if year <= today.year:
+                    line, col = doc.line_of(("schedule", index, "school_holidays"))
+                    errors.add(doc.file, line, message, hint, column=col, field="school_holidays")
+                else:
+                    warnings.append(f"{doc.file}: {message} {hint}")
+    errors.raise_if_any()
+    return sorted(set(warnings))

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import formatting as fmt
+from . import feeds
 from .loader import Project
 from .models import Event, Location, Offer, Partner, ScheduleRule
 from .schedule import Calendar, Session, describe, is_current, next_sessions, sessions, time_span
@@ -26,6 +27,7 @@ OFFERS = "angebote/index.md"
 EVENTS = "termine/index.md"
 PARTNERS = "hilfe-finden/index.md"
 CONTACT = "kontakt.md"
+CALENDARS = "kalender/index.md"
 MAX_ROWS = 30  # half-hour rows of the timetable: 15 hours; the theme's CSS has a class for each
 
 
@@ -58,6 +60,7 @@ class View:
     project: Project
     today: dt.date
     lang: str = "de"
+    site_url: str = "https://example.org/"
     calendar: Calendar = field(init=False)
 
     def __post_init__(self) -> None:
@@ -129,6 +132,25 @@ class View:
                 result.append((topic_id, label, partners))
         return result
 
+    def feed_list(self) -> list[dict[str, Any]]:
+        """The feeds the subscription page offers, with their addresses."""
+        p = self.project
+        items = [{"name": "Alle Termine", "note": "Alle Angebote und Veranstaltungen", "path": feeds.all_path()},
+                 {"name": "Veranstaltungen", "note": "Nur Feste, Aktionen und besondere Termine",
+                  "path": feeds.events_path()}]
+        for cat_id, label in p.settings.categories.items():
+            if any(o.category == cat_id for o in p.offers.values()):
+                items.append({"name": fmt.text(label, self.lang), "note": "Alle Angebote in diesem Bereich",
+                              "path": feeds.category_path(cat_id)})
+        for item in items:
+            item["https"] = self.site_url + item["path"]
+            item["webcal"] = self.webcal(item["path"])
+        return items
+
+    def webcal(self, path: str) -> str:
+        """The subscribe link: webcal:// makes phones and Apple Calendar offer to subscribe."""
+        return "webcal://" + (self.site_url + path).split("://", 1)[1]
+
     def offers_with_partner(self, partner_id: str) -> list[tuple[str, Offer]]:
         return [(k, o) for k, o in self.project.offers.items() if partner_id in o.partners]
 
@@ -194,21 +216,24 @@ def _environment(view: View) -> Environment:
         "view": view, "project": view.project, "office": view.project.office, "today": view.today,
         "offer_src": offer_src, "event_src": event_src, "partner_src": partner_src,
         "audience_src": audience_src, "HOME": HOME, "WEEK": WEEK, "OFFERS": OFFERS,
-        "EVENTS": EVENTS, "PARTNERS": PARTNERS, "CONTACT": CONTACT, "span": time_span,
+        "EVENTS": EVENTS, "PARTNERS": PARTNERS, "CALENDARS": CALENDARS, "feeds": feeds, "CONTACT": CONTACT, "span": time_span,
     })
     return env
 
 
 def _render(env: Environment, template: str, src: str, **context: Any) -> str:
     rel = lambda target, anchor="": fmt.rel_url(src, target, anchor)  # noqa: E731
-    return env.get_template(template).render(src=src, rel=rel, **context)
+    rel_file = lambda target: fmt.rel_file(src, target)  # noqa: E731
+    return env.get_template(template).render(src=src, rel=rel, rel_file=rel_file, **context)
 
 
-def build_pages(project: Project, today: dt.date, lang: str = "de") -> list[GeneratedPage]:
+def build_pages(project: Project, today: dt.date, lang: str = "de",
+                site_url: str = "https://example.org/") -> list[GeneratedPage]:
     """Every page that comes from data, for one language."""
-    view = View(project, today, lang)
+    view = View(project, today, lang, site_url)
     env = _environment(view)
     pages = [
+        GeneratedPage(CALENDARS, _render(env, "calendars.md.j2", CALENDARS)),
         GeneratedPage(WEEK, _render(env, "week.md.j2", WEEK, grid=view.week_grid())),
         GeneratedPage(OFFERS, _render(env, "offers.md.j2", OFFERS, audience=None)),
         GeneratedPage(EVENTS, _render(env, "events.md.j2", EVENTS)),

@@ -10,10 +10,12 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterator
 from zoneinfo import ZoneInfo
 
 import holidays as holiday_data
+import yaml
 
 from .models import ORDINALS, WEEKDAYS, Closure, Office, Offer, ScheduleRule
 
@@ -74,12 +76,40 @@ def rule_dates(rule: ScheduleRule, start: dt.date, end: dt.date) -> Iterator[dt.
             year, month = year + 1, 1
 
 
-class Calendar:
-    """The office's closed days: closures from office.yml and (optionally) public holidays."""
+SCHOOL_HOLIDAYS_FILE = Path(__file__).parent / "data" / "schulferien-nw.yml"
 
-    def __init__(self, office: Office):
+
+@dataclass(frozen=True)
+class SchoolHolidays:
+    """NRW school holidays from the data file kept in the repository (the `holidays` package has none)."""
+
+    periods: tuple[tuple[dt.date, dt.date, str], ...]
+    years: frozenset[int]
+    source: str
+    file: Path
+
+    @classmethod
+    @lru_cache(maxsize=4)
+    def load(cls, file: Path = SCHOOL_HOLIDAYS_FILE) -> "SchoolHolidays":
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        periods = tuple(sorted((p["from"], p["until"], p["name"])
+                               for year in data["years"].values() for p in year))
+        return cls(periods, frozenset(int(y) for y in data["years"]), data.get("source", ""), file)
+
+    def name_on(self, day: dt.date) -> str | None:
+        return next((name for start, end, name in self.periods if start <= day <= end), None)
+
+    def missing_years(self, start: dt.date, end: dt.date) -> list[int]:
+        return [y for y in range(start.year, end.year + 1) if y not in self.years]
+
+
+class Calendar:
+    """Days without sessions: office closures, public holidays and (for some offers) school holidays."""
+
+    def __init__(self, office: Office, school_holidays: SchoolHolidays | None = None):
         self.ranges: list[Closure] = [c for c in office.closures if c.from_]
         self.region = office.public_holidays
+        self.school = school_holidays if school_holidays is not None else SchoolHolidays.load()
 
     @staticmethod
     @lru_cache(maxsize=8)
@@ -101,6 +131,14 @@ class Calendar:
             return {"de": f"Feiertag ({name})"}
         return None
 
+    def session_cancelled(self, rule: ScheduleRule, day: dt.date) -> dict[str, str] | None:
+        """Why the rule's session on ``day`` does not take place (None: it does). ``except`` not included."""
+        if (reason := self.closed_reason(day)) is not None:
+            return reason
+        if rule.school_holidays == "pause" and (name := self.school.name_on(day)):
+            return {"de": f"Schulferien ({name})"}
+        return None
+
     def holidays_between(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
         if not self.region:
             return []
@@ -116,7 +154,7 @@ def sessions(offer_id: str, offer: Offer, closed: Calendar, start: dt.date, end:
     for index, rule in enumerate(offer.schedule):
         excepted = set(rule.except_)
         for day in rule_dates(rule, start, end):
-            reason = None if day in excepted else closed.closed_reason(day)
+            reason = None if day in excepted else closed.session_cancelled(rule, day)
             result.append(Session(
                 offer_id, index,
                 dt.datetime.combine(day, rule.start, TZ), dt.datetime.combine(day, rule.end, TZ),

@@ -15,3 +15,6 @@ class StadtteilConfig(Config):
     audiences = c.Optional(c.Type(dict))
     topics = c.Optional(c.Type(dict))
     partner_kinds = c.Optional(c.Type(dict))
+    # Part of every calendar UID. Set once and never change it: a new value makes every subscribed
+    # calendar show all dates twice. Default: the host name of `site_url`.
+    uid_domain = c.Optional(c.Type(str))

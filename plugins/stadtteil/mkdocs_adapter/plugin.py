@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -19,10 +20,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from pydantic import ValidationError
 
+from .. import revisions
 from ..errors import DataErrors
-from ..loader import Project, load_project
+from ..feeds import FeedBuilder, FeedSettings
+from ..formatting import page_url
+from ..loader import Project, check_calendar, load_project
 from ..models import Settings
-from ..pages import BLOCKS, build_pages, default_pages, render_block
+from ..pages import BLOCKS, build_pages, default_pages, event_src, offer_src, render_block
 from ..schedule import TZ
 from .config import StadtteilConfig
 
@@ -67,12 +71,20 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             raise PluginError(f"mkdocs.yml, Plugin „stadtteil“: {problems}") from None
         try:
             self.project = load_project(self.root, settings)
+            warnings = check_calendar(self.project, self.today)
         except DataErrors as exc:
             # One PluginError with the whole German report: mkdocs prints it without a traceback.
             raise PluginError(exc.report()) from None
+        for warning in warnings:
+            log.warning(warning)
         if not config.use_directory_urls:
             raise PluginError("mkdocs.yml: „use_directory_urls: false“ wird nicht unterstützt; "
                               "die Seiten verlinken sich über Ordner-Adressen.")
+        if not config.site_url:
+            raise PluginError("mkdocs.yml: „site_url“ fehlt, die Web-Adresse der Website "
+                              "(zum Beispiel https://www.example.org/). Die Kalender brauchen sie für ihre Links.")
+        self.site_url = config.site_url.rstrip("/") + "/"
+        self.uid_domain = self.config.uid_domain or urlsplit(self.site_url).hostname
         config.extra["stadtteil"] = {"office": self.project.office, "today": self.today}
         return config
 
@@ -83,7 +95,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.project is not None and self.today is not None
         clashes = []
-        for page in build_pages(self.project, self.today):
+        for feed in self._feeds():
+            files.append(File.generated(config, feed.path, content=feed.content))
+        for page in build_pages(self.project, self.today, site_url=self.site_url):
             if files.get_file_from_path(page.src) is not None:
                 clashes.append(page.src)
                 continue
@@ -98,6 +112,15 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 + ", ".join(f"content/{c}" for c in clashes)
                 + ". Benennen Sie die Datei in content/ um oder löschen Sie sie.")
         return files
+
+    def _feeds(self):
+        """The calendar files, from the same schedule engine as the pages' "next dates"."""
+        def url(kind: str, key: str) -> str:
+            src = {"offer": offer_src, "event": event_src}[kind](key)
+            return self.site_url + page_url(src)
+
+        settings = FeedSettings(self.site_url, self.uid_domain, self.today, self.project.office.name)
+        return FeedBuilder(self.project, settings, revisions.collect(self.root, self.project.paths), url).build()
 
     # on_page_markdown: hand-written pages (home, contact) carry markers for live data blocks.
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

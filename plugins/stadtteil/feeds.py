@@ -1,0 +1,355 @@
+"""iCalendar feeds (RFC 5545, RFC 7986) that partners subscribe to for months.
+
+What keeps subscriptions right:
+- UIDs come from ids (offer, event, weekday pattern, date), never from order, position or build time,
+  so a changed offer updates the entry in Outlook, Google, Apple or Thunderbird instead of doubling it.
+- SEQUENCE and DTSTAMP come from when the inputs last changed (``Revisions``), so two builds of the
+  same input give the same bytes, and an edit raises SEQUENCE.
+- Recurring offers are one RRULE each; every date on which a session does not take place is an
+  EXDATE, computed by the same engine that fills "Nächste Termine" on the pages. Single sessions that
+  are cancelled (``except``, office closures) also appear as their own STATUS:CANCELLED entry with
+  „ABGESAGT“ in the summary until they are past: Google drops cancelled events silently, Outlook
+  and Apple users read the summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from icalendar import Calendar as ICalendar
+from icalendar import Event as IEvent
+from icalendar import vDuration
+
+from . import formatting as fmt
+from .loader import Project
+from .models import Event, Offer, ScheduleRule
+from .schedule import TZ, Calendar, describe, rule_dates
+
+REFRESH = dt.timedelta(hours=12)
+HISTORY = dt.timedelta(days=365)
+_DAY_CODES = {"mo": "MO", "di": "TU", "mi": "WE", "do": "TH", "fr": "FR", "sa": "SA", "so": "SU"}
+_ORDINAL_NUMBERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+_PRODID = "-//stadtteil//Stadtteilbuero-Website//DE"
+
+# Europe/Berlin with the EU rule since 1996: valid for any future year, which a VTIMEZONE built from
+# tzdata transitions for a fixed span of years is not (subscriptions live for years).
+VTIMEZONE = (
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nX-LIC-LOCATION:Europe/Berlin\r\n"
+    "BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\n"
+    "DTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
+    "BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\n"
+    "DTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\n"
+    "END:VTIMEZONE\r\n"
+)
+
+
+@dataclass(frozen=True)
+class Revisions:
+    """When each input last changed (seconds since the epoch), e.g. from git or file times.
+
+    ``source_date_epoch`` (SOURCE_DATE_EPOCH) fixes DTSTAMP for reproducible builds.
+    """
+
+    times: dict[str, int] = field(default_factory=dict)
+    source_date_epoch: int | None = None
+
+    def of(self, *keys: str) -> int:
+        return max((self.times.get(k, 0) for k in keys), default=0)
+
+
+@dataclass(frozen=True)
+class Feed:
+    path: str            # site-relative path, e.g. "kalender/angebote/naehtreff.ics"
+    name: str
+    description: str
+    kind: str            # all | offer | category | events | event
+    key: str = ""        # the id of the offer, category or event
+    content: bytes = b""
+
+
+@dataclass
+class FeedSettings:
+    site_url: str                   # absolute, ending in "/"
+    uid_domain: str                 # fixed per site: part of every UID, must never change
+    today: dt.date
+    calendar_name: str = "Stadtteilbüro"
+
+
+# --- paths ---------------------------------------------------------------------------------------
+
+def all_path() -> str:
+    return "kalender/alle.ics"
+
+
+def offer_path(offer_id: str) -> str:
+    return f"kalender/angebote/{offer_id}.ics"
+
+
+def category_path(category: str) -> str:
+    return f"kalender/kategorie/{category}.ics"
+
+
+def events_path() -> str:
+    return "kalender/veranstaltungen.ics"
+
+
+def event_path(event_id: str) -> str:
+    return f"kalender/veranstaltungen/{event_id}.ics"
+
+
+# --- identity ------------------------------------------------------------------------------------
+
+def rule_key(rule: ScheduleRule, rules: list[ScheduleRule]) -> str:
+    """A stable name for a rule: its weekday pattern, plus its first date if the pattern repeats."""
+    if rule.weekly is not None:
+        pattern = "-".join(sorted(rule.weekly, key=list(_DAY_CODES).index))
+        if rule.every > 1:
+            pattern += f"-alle{rule.every}"
+    else:
+        pattern = "-".join(f"{o}{d}" for o, d in rule.monthly)
+    twins = [r for r in rules if r is not rule and _pattern(r) == _pattern(rule)]
+    return f"{pattern}-{rule.from_:%Y%m%d}" if twins else pattern
+
+
+def _pattern(rule: ScheduleRule) -> tuple:
+    return (tuple(sorted(rule.weekly)) if rule.weekly is not None else None, rule.every,
+            tuple(rule.monthly or ()))
+
+
+def offer_uid(offer_id: str, rule: ScheduleRule, offer: Offer, domain: str) -> str:
+    return f"angebot-{offer_id}-{rule_key(rule, offer.schedule)}@{domain}"
+
+
+def cancelled_uid(offer_id: str, rule: ScheduleRule, offer: Offer, day: dt.date, domain: str) -> str:
+    return f"angebot-{offer_id}-{rule_key(rule, offer.schedule)}-{day:%Y%m%d}-abgesagt@{domain}"
+
+
+def event_uid(event_id: str, domain: str) -> str:
+    return f"veranstaltung-{event_id}@{domain}"
+
+
+# --- building blocks -----------------------------------------------------------------------------
+
+def _plain(markdown: str) -> str:
+    """Markdown to plain text for DESCRIPTION: calendar clients show it verbatim."""
+    text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1 (\2)", markdown)
+    text = re.sub(r"[*_`#>]+", "", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _utc_stamp(seconds: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+
+
+def _sequence(seconds: int) -> int:
+    # Minutes since 2020: grows with every change of the inputs and fits SEQUENCE's integer range.
+    return max(0, (seconds - 1577836800) // 60)
+
+
+def _location(project: Project, ref) -> str:
+    place = project.location(ref)
+    name = fmt.text(place.name)
+    return f"{name}, {place.address.one_line()}" if place.address else name
+
+
+def _add_common(component: IEvent, *, uid: str, stamp: dt.datetime, sequence: int, summary: str,
+                location: str, url: str, description: str, categories: list[str]) -> None:
+    component.add("uid", uid)
+    component.add("dtstamp", stamp)
+    component.add("sequence", sequence)
+    component.add("summary", summary)
+    if location:
+        component.add("location", location)
+    component.add("url", url)
+    component.add("description", description)
+    if categories:
+        component.add("categories", categories)
+
+
+def _local(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, TZ)
+
+
+def _rrule(rule: ScheduleRule) -> dict:
+    if rule.weekly is not None:
+        recur = {"FREQ": "WEEKLY", "BYDAY": [_DAY_CODES[d] for d in sorted(rule.weekly, key=list(_DAY_CODES).index)],
+                 "WKST": "MO"}
+        if rule.every > 1:
+            recur["INTERVAL"] = rule.every
+    else:
+        recur = {"FREQ": "MONTHLY", "BYDAY": [f"{_ORDINAL_NUMBERS[o]}{_DAY_CODES[d]}" for o, d in rule.monthly]}
+    if rule.until:
+        # With a TZID start, UNTIL must be UTC (RFC 5545 3.3.10): the end of the last day, in UTC.
+        recur["UNTIL"] = _local(rule.until, dt.time(23, 59, 59)).astimezone(dt.timezone.utc)
+    return recur
+
+
+class FeedBuilder:
+    def __init__(self, project: Project, settings: FeedSettings, revisions: Revisions,
+                 page_url: callable, calendar: Calendar | None = None):
+        self.project = project
+        self.settings = settings
+        self.revisions = revisions
+        self.page_url = page_url          # (kind, id) -> absolute URL of the page
+        self.calendar = calendar or Calendar(project.office)
+        self.horizon = settings.today + dt.timedelta(days=400)
+
+    # Components for one offer: one series per rule, plus cancelled single sessions still ahead.
+    def offer_components(self, offer_id: str) -> list[IEvent]:
+        offer = self.project.offers[offer_id]
+        changed = self.revisions.of(f"offers/{offer_id}", "office", "school_holidays")
+        stamp = _utc_stamp(self.revisions.source_date_epoch or changed)
+        sequence = _sequence(changed)
+        title = fmt.text(offer.title)
+        url = self.page_url("offer", offer_id)
+        location = _location(self.project, offer.location)
+        categories = [fmt.text(self.project.settings.categories[offer.category])]
+        categories += [fmt.text(self.project.settings.audiences[a]) for a in offer.audience]
+        components = []
+        for rule in offer.schedule:
+            last = min(rule.until, self.horizon) if rule.until else self.horizon
+            dates = list(rule_dates(rule, rule.from_, last))
+            if not dates:
+                continue
+            excepted = set(rule.except_)
+            lines = [fmt.text(offer.summary)] if offer.summary else []
+            when = describe(rule)
+            lines.append(when[0].upper() + when[1:] + ".")
+            if offer.cost:
+                lines.append("Kosten: " + fmt.text(offer.cost))
+            if offer.description:
+                lines += ["", _plain(fmt.text(offer.description))]
+            lines += ["", f"Alle Termine und Absagen: {url}"]
+            series = IEvent()
+            _add_common(series, uid=offer_uid(offer_id, rule, offer, self.settings.uid_domain), stamp=stamp,
+                        sequence=sequence, summary=title, location=location, url=url,
+                        description="\n".join(lines), categories=categories)
+            series.add("dtstart", _local(dates[0], rule.start))
+            series.add("dtend", _local(dates[0], rule.end))
+            series.add("rrule", _rrule(rule))
+            off = []
+            cancelled = []
+            for day in dates:
+                reason = None if day in excepted else self.calendar.session_cancelled(rule, day)
+                if day in excepted or reason is not None:
+                    off.append(_local(day, rule.start))
+                    # Announce single cancellations (not every holiday): they are news to the reader.
+                    if day >= self.settings.today and (day in excepted or self.calendar.closure(day)):
+                        cancelled.append((day, reason))
+            if off:
+                series.add("exdate", off)
+            series.add("status", "CONFIRMED")
+            series.add("transp", "OPAQUE")
+            components.append(series)
+            for day, reason in cancelled:
+                note = IEvent()
+                why = fmt.text(reason) if reason else "Dieser Termin fällt aus."
+                _add_common(note, uid=cancelled_uid(offer_id, rule, offer, day, self.settings.uid_domain),
+                            stamp=stamp, sequence=sequence + 1, summary=f"ABGESAGT: {title}", location=location,
+                            url=url, description=f"{why}\n\nAlle Termine: {url}", categories=categories)
+                note.add("dtstart", _local(day, rule.start))
+                note.add("dtend", _local(day, rule.end))
+                note.add("status", "CANCELLED")
+                note.add("transp", "TRANSPARENT")
+                components.append(note)
+        return components
+
+    def event_components(self, event_id: str) -> list[IEvent]:
+        event: Event = self.project.events[event_id]
+        end = event.end or (event.start + dt.timedelta(hours=2))
+        if event.cancelled and end.date() < self.settings.today:
+            return []  # a cancellation is news only until the date has passed
+        if end.date() < self.settings.today - HISTORY:
+            return []
+        changed = self.revisions.of(f"events/{event_id}", "office")
+        stamp = _utc_stamp(self.revisions.source_date_epoch or changed)
+        title = fmt.text(event.title)
+        prefix = {"cancelled": "ABGESAGT: ", "postponed": "VERSCHOBEN: "}.get(event.status, "")
+        url = self.page_url("event", event_id)
+        lines = [fmt.text(event.summary)] if event.summary else []
+        if event.status_note:
+            lines.append(fmt.text(event.status_note))
+        if event.cost:
+            lines.append("Kosten: " + fmt.text(event.cost))
+        if event.description:
+            lines += ["", _plain(fmt.text(event.description))]
+        lines += ["", f"Mehr: {url}"]
+        categories = [fmt.text(self.project.settings.categories[event.category])] if event.category else []
+        categories += [fmt.text(self.project.settings.audiences[a]) for a in event.audience]
+        component = IEvent()
+        # A status change is a change: cancelled and postponed events get a higher SEQUENCE than before.
+        sequence = _sequence(changed) + (1 if event.status != "confirmed" else 0)
+        _add_common(component, uid=event_uid(event_id, self.settings.uid_domain), stamp=stamp, sequence=sequence,
+                    summary=prefix + title, location=_location(self.project, event.location), url=url,
+                    description="\n".join(lines), categories=categories)
+        component.add("dtstart", event.start.replace(tzinfo=TZ))
+        component.add("dtend", end.replace(tzinfo=TZ))
+        component.add("status", {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}.get(event.status, "CONFIRMED"))
+        return [component]
+
+    def calendar_bytes(self, name: str, description: str, components: Iterable[IEvent], url: str) -> bytes:
+        cal = ICalendar()
+        cal.add("prodid", _PRODID)
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("method", "PUBLISH")
+        cal.add("name", name)
+        cal.add("x-wr-calname", name)
+        cal.add("description", description)
+        cal.add("x-wr-caldesc", description)
+        cal.add("x-wr-timezone", "Europe/Berlin")
+        cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(REFRESH))
+        cal.add("url", url)
+        cal.add("source", url, parameters={"VALUE": "URI"})
+        components = list(components)
+        for component in sorted(components, key=lambda c: (str(c["dtstart"].to_ical()), str(c["uid"]))):
+            cal.add_component(component)
+        raw = cal.to_ical()
+        # The VTIMEZONE goes right after the calendar properties, before the first VEVENT.
+        head, sep, tail = raw.partition(b"BEGIN:VEVENT")
+        return head + VTIMEZONE.encode() + sep + tail if sep else raw.replace(
+            b"END:VCALENDAR", VTIMEZONE.encode() + b"END:VCALENDAR")
+
+    def build(self) -> list[Feed]:
+        p = self.project
+        office = p.office.name
+        url = lambda path: self.settings.site_url + path  # noqa: E731
+        offers = {oid: self.offer_components(oid) for oid in p.offers}
+        events = {eid: self.event_components(eid) for eid in p.events}
+        feeds = []
+
+        def add(path: str, name: str, description: str, kind: str, key: str, components: list[IEvent]):
+            feeds.append(Feed(path, name, description, kind, key,
+                              self.calendar_bytes(name, description, components, url(path))))
+
+        add(all_path(), f"{office}: alle Termine",
+            f"Alle regelmäßigen Angebote und Veranstaltungen des {office}.", "all", "",
+            [c for cs in offers.values() for c in cs] + [c for cs in events.values() for c in cs])
+        add(events_path(), f"{office}: Veranstaltungen", f"Feste, Aktionen und besondere Termine des {office}.",
+            "events", "", [c for cs in events.values() for c in cs])
+        for cat_id, label in p.settings.categories.items():
+            members = [oid for oid, o in p.offers.items() if o.category == cat_id]
+            if members:
+                add(category_path(cat_id), f"{office}: {fmt.text(label)}",
+                    f"Angebote im Bereich „{fmt.text(label)}“ des {office}.", "category", cat_id,
+                    [c for oid in members for c in offers[oid]])
+        for oid, offer in p.offers.items():
+            add(offer_path(oid), f"{fmt.text(offer.title)} ({office})",
+                fmt.text(offer.summary) if offer.summary else f"{fmt.text(offer.title)} im {office}.",
+                "offer", oid, offers[oid])
+        for eid, event in p.events.items():
+            add(event_path(eid), f"{fmt.text(event.title)} ({office})",
+                fmt.text(event.summary) if event.summary else fmt.text(event.title), "event", eid, events[eid])
+        return feeds
+
+
+def content_digest(feeds: list[Feed]) -> str:
+    digest = hashlib.sha256()
+    for feed in sorted(feeds, key=lambda f: f.path):
+        digest.update(feed.path.encode() + b"\0" + feed.content)
+    return digest.hexdigest()
