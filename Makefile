@@ -27,8 +27,13 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/stadtteil check
 
+# Calendar clients for the tests (ical.js, Thunderbird's parser), pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 ## test: run every test
-test: $(STAMP)
+test: $(STAMP) node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 clean:

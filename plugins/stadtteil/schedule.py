@@ -67,7 +67,8 @@ def rule_dates(rule: ScheduleRule, start: dt.date, end: dt.date) -> Iterator[dt.
         return
     year, month = first.year, first.month
     while (year, month) <= (last.year, last.month):
-        found = sorted(filter(None, (_nth_weekday(year, month, o, _WEEKDAY_INDEX[d]) for o, d in rule.monthly)))
+        # A set: "fourth mo" and "last mo" are the same day in months with four Mondays.
+        found = sorted({day for day in (_nth_weekday(year, month, o, _WEEKDAY_INDEX[code]) for o, code in rule.monthly) if day})
         for day in found:
             if first <= day <= last:
                 yield day

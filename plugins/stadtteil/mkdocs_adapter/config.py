@@ -8,7 +8,7 @@ class StadtteilConfig(Config):
     # Folder holding office.yml, offers/, events/ and partners/; default: the folder of mkdocs.yml.
     data_dir = c.Optional(c.Type(str))
     # The day the site is built "for" (YYYY-MM-DD): makes previews and tests reproducible.
-    # Otherwise STADTTEIL_TODAY, then SOURCE_DATE_EPOCH, then today in Europe/Berlin.
+    # STADTTEIL_TODAY in the environment takes precedence; without either: SOURCE_DATE_EPOCH, then today.
     today = c.Optional(c.Type(str))
     # Vocabularies staff refer to by id; each maps an id to its display text.
     categories = c.Optional(c.Type(dict))

@@ -35,8 +35,8 @@ _MARKER = "<!-- stadtteil:{} -->"
 
 
 def build_date(option: str | None) -> dt.date:
-    """The day the pages are built for: fixed by option or environment, else today in Bottrop."""
-    value = option or os.environ.get("STADTTEIL_TODAY")
+    """The day the pages are built for: STADTTEIL_TODAY, the `today` option, SOURCE_DATE_EPOCH, today."""
+    value = os.environ.get("STADTTEIL_TODAY") or option
     if value:
         try:
             return dt.date.fromisoformat(value)
