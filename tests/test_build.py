@@ -107,6 +107,25 @@ def test_offer_page_lists_next_dates_with_cancellations(fixture_site):
     assert items[0].find("time")["datetime"] == "2026-11-26T15:00:00+01:00"
 
 
+def test_offer_page_offers_its_calendar(fixture_site):
+    soup = page(fixture_site, "angebote/naehtreff/")
+    link = soup.find("a", string="In meinen Kalender")
+    assert link["href"] == "../../kalender/angebote/naehtreff.ics"
+    assert (fixture_site / "kalender/angebote/naehtreff.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    subscribe = soup.find("a", string="Abonnieren")
+    assert subscribe["href"] == "webcal://test.example.org/kalender/angebote/naehtreff.ics"
+
+
+def test_calendar_page_lists_feeds_with_both_addresses(fixture_site):
+    soup = page(fixture_site, "kalender/")
+    text = main_text(soup)
+    assert "https://test.example.org/kalender/alle.ics" in text
+    hrefs = [a["href"] for a in soup.select("a.st-button")]
+    assert "webcal://test.example.org/kalender/alle.ics" in hrefs
+    for client in ("Outlook", "Google Kalender", "Apple Kalender", "iPhone", "Android", "Thunderbird"):
+        assert any(h.get_text().startswith(client) for h in soup.select("article h3")), client
+
+
 def test_offer_page_links_tags_and_partners(fixture_site):
     soup = page(fixture_site, "angebote/naehtreff/")
     tags = {a.get_text(): a["href"] for a in soup.select("a.st-tag")}
