@@ -23,7 +23,7 @@ FIELD_ALIASES = {
     "termine": "schedule", "termin": "schedule", "zeiten": "schedule", "zeitplan": "schedule",
     "wöchentlich": "weekly", "woechentlich": "weekly", "wochentage": "weekly", "days": "weekly",
     "monatlich": "monthly", "alle": "every",
-    "beginn": "start", "anfang": "start", "von": "start", "ende": "end", "bis": "end",
+    "beginn": "start", "begin": "start", "begins": "start", "startzeit": "start", "endzeit": "end", "anfang": "start", "von": "start", "ende": "end", "bis": "end",
     "ab": "from", "seit": "from", "startdatum": "from", "enddatum": "until", "bis_datum": "until",
     "ausnahmen": "except", "ausfall": "except", "faellt_aus": "except", "fällt_aus": "except", "entfällt": "except",
     "schulferien": "school_holidays", "ferien": "school_holidays",

@@ -166,6 +166,10 @@ _YAML_PROBLEMS = [
      "Jedes „\"“, „[“ und „{“ braucht sein Gegenstück am Ende des Wertes."),
     ("found unknown escape character", "Ein Rückstrich „\\“ in Anführungszeichen ist hier nicht erlaubt.",
      "Verwenden Sie einfache Anführungszeichen ' ' oder lassen Sie den Rückstrich weg."),
+    ("expected ',' or ']'", "Eine Liste in eckigen Klammern ist nicht richtig geschlossen.",
+     "Schreiben Sie sie wie [mo, di, do] – Einträge durch Komma getrennt, am Ende „]“."),
+    ("expected ',' or '}'", "Eine Gruppe in geschweiften Klammern ist nicht richtig geschlossen.",
+     "Schreiben Sie sie wie {de: Text, en: Text} – durch Komma getrennt, am Ende „}“."),
     ("did not find expected ',' or ']'", "Eine Liste in eckigen Klammern ist nicht richtig geschlossen.",
      "Schreiben Sie sie wie [mo, di, do] – Einträge durch Komma getrennt, am Ende „]“."),
     ("did not find expected ',' or '}'", "Eine Gruppe in geschweiften Klammern ist nicht richtig geschlossen.",
@@ -181,6 +185,9 @@ _YAML_PROBLEMS = [
 
 def _explain_yaml_error(file: str, exc: yaml.MarkedYAMLError) -> DataError:
     mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark and "flow" in (exc.context or "") and "expected ','" in (exc.problem or ""):
+        # An unclosed [ or { is noticed lines later; the line where it was opened is the one to fix.
+        mark = exc.context_mark
     line = mark.line + 1 if mark else None
     col = mark.column + 1 if mark else None
     text = f"{exc.problem or ''} {exc.context or ''}"
