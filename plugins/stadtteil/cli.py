@@ -85,7 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
     p_build.add_argument("-d", "--site-dir", default="site", type=Path)
     p_build.add_argument("--strict", action="store_true", help="Warnungen (z. B. kaputte Links) sind Fehler.")
+    p_schema = sub.add_parser("schema", help="JSON-Schemas für Editoren neu schreiben (Ordner schema/).")
+    p_schema.add_argument("-o", "--output", default="schema", type=Path)
     args = parser.parse_args(argv)
+    if args.command == "schema":
+        from .schema import write_all
+        for path in write_all(args.output):
+            print(f"geschrieben: {path}")
+        return 0
     if args.command == "check":
         return check(args.config_file.resolve())
     return build(args.config_file.resolve(), args.site_dir.resolve(), args.strict)

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, WithJsonSchema,
                       field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
@@ -70,7 +70,16 @@ def _text(value: Any) -> dict[str, str]:
                 "Schreiben Sie den Text direkt hinter den Doppelpunkt.")
 
 
-Text = Annotated[dict[str, str], BeforeValidator(_text)]
+# What staff may write, for editors (JSON Schema): the validators accept exactly these shapes.
+_TEXT_SCHEMA = {
+    "description": "Ein Text auf Deutsch, oder Übersetzungen: {de: …, en: …, tr: …, ar: …, uk: …, de-LS: …}",
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "object", "required": ["de"], "additionalProperties": False,
+         "properties": {lang: {"type": "string", "minLength": 1} for lang in LANGUAGES}},
+    ],
+}
+Text = Annotated[dict[str, str], BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
 
 
 def _weekday(value: Any) -> str:
@@ -85,7 +94,8 @@ def _weekday(value: Any) -> str:
     raise _fail(f"Wochentag „{_show(value)}“ ist unbekannt.", hint)
 
 
-Weekday = Annotated[str, BeforeValidator(_weekday)]
+Weekday = Annotated[str, BeforeValidator(_weekday),
+                    WithJsonSchema({"enum": list(WEEKDAYS), "description": "Wochentag: mo, di, mi, do, fr, sa, so"})]
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:uhr)?\s*$", re.I)
 
@@ -104,7 +114,8 @@ def _time(value: Any) -> dt.time:
     return dt.time(hour, minute)
 
 
-Time = Annotated[dt.time, BeforeValidator(_time)]
+Time = Annotated[dt.time, BeforeValidator(_time), WithJsonSchema(
+    {"type": "string", "pattern": r"^\s*\d{1,2}[:.]\d{2}\s*(Uhr)?\s*$", "description": "Uhrzeit, z. B. \"15:00\""})]
 
 _GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
@@ -131,7 +142,9 @@ def _date(value: Any) -> dt.date:
                 "Schreiben Sie Datumsangaben als JJJJ-MM-TT, zum Beispiel 2026-03-01.")
 
 
-Date = Annotated[dt.date, BeforeValidator(_date)]
+Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema(
+    {"type": "string", "pattern": r"^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4})$",
+     "description": "Datum, z. B. 2026-03-01"})]
 
 _DATETIME = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]+|\s*,?\s*)(\d{1,2})[:.](\d{2})(?::(\d{2}))?\s*$")
 
@@ -156,7 +169,8 @@ def _datetime(value: Any) -> dt.datetime:
                 "Schreiben Sie Datum und Uhrzeit als JJJJ-MM-TTTSS:MM, zum Beispiel 2026-06-20T14:00.")
 
 
-DateTime = Annotated[dt.datetime, BeforeValidator(_datetime)]
+DateTime = Annotated[dt.datetime, BeforeValidator(_datetime), WithJsonSchema(
+    {"type": "string", "description": "Datum und Uhrzeit, z. B. 2026-06-20T14:00"})]
 
 
 def _plain(value: Any) -> Any:
@@ -166,7 +180,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-PlainStr = Annotated[str, BeforeValidator(_plain)]
+PlainStr = Annotated[str, BeforeValidator(_plain), WithJsonSchema({"type": ["string", "number"]})]
 
 
 def _url(value: Any) -> str:
@@ -199,7 +213,8 @@ def _id_list(value: Any) -> Any:
     return _list(value)
 
 
-IdList = Annotated[list[PlainStr], BeforeValidator(_id_list)]
+IdList = Annotated[list[PlainStr], BeforeValidator(_id_list), WithJsonSchema(
+    {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})]
 
 
 # --- models -------------------------------------------------------------------------------------
@@ -344,8 +359,13 @@ def _monthly(value: Any) -> Any:
 
 class ScheduleRule(StaffModel):
     weekly: Annotated[list[Weekday], BeforeValidator(_list)] | None = None
-    every: Annotated[int, BeforeValidator(_every), Field(ge=1, le=8)] = 1
-    monthly: Annotated[list[tuple[str, str]], BeforeValidator(_monthly)] | None = None
+    every: Annotated[int, BeforeValidator(_every), Field(ge=1, le=8), WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 8},
+                   {"type": "string", "pattern": r"^\s*\d+\s*(weeks?|wochen?)?\s*$"}],
+         "description": "Abstand in Wochen, z. B. 2 weeks"})] = 1
+    monthly: Annotated[list[tuple[str, str]], BeforeValidator(_monthly), WithJsonSchema(
+        {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+         "description": "z. B. \"first mo\" oder [\"first mo\", \"third mo\"]"})] | None = None
     start: Time
     end: Time
     from_: Date = Field(alias="from")

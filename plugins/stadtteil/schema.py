@@ -1,0 +1,37 @@
+"""JSON Schemas for editors, generated from the models (the single truth of the data shape).
+
+VS Code (YAML extension) and the GitLab/GitHub web editors read the `# yaml-language-server:
+$schema=…` line at the top of each data file and complete and check fields as staff type.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .models import Event, Office, Offer, Partner
+
+SCHEMAS = {"office": Office, "offer": Offer, "event": Event, "partner": Partner}
+TITLES = {"office": "Stadtteilbüro (office.yml)", "offer": "Angebot (offers/*.yml)",
+          "event": "Veranstaltung (events/*.yml)", "partner": "Partner (partners/*.yml)"}
+
+
+def schema_for(kind: str) -> dict:
+    schema = SCHEMAS[kind].model_json_schema(mode="validation", by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = TITLES[kind]
+    return schema
+
+
+def render(kind: str) -> str:
+    return json.dumps(schema_for(kind), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_all(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in SCHEMAS:
+        path = folder / f"{kind}.schema.json"
+        path.write_text(render(kind), encoding="utf-8")
+        written.append(path)
+    return written
