@@ -156,7 +156,8 @@ def engine_dates(root: Path) -> dict[str, set[str]]:
     calendar = Calendar(project.office)
     result = {}
     for offer_id, offer in project.offers.items():
-        result[offer_id] = {utc(s.start) for s in sessions(offer_id, offer, calendar, TODAY, END) if not s.cancelled}
+        result[offer_id] = {utc(s.start) for s in sessions(offer_id, offer, calendar, TODAY, END - dt.timedelta(days=1))
+                            if not s.cancelled}
     return result
 
 
@@ -390,3 +391,59 @@ def test_engine_dates_obey_the_rule(rule):
             assert ["mo", "di", "mi", "do", "fr", "sa", "so"][day.weekday()] in rule.weekly
             anchor = rule.from_ - dt.timedelta(days=rule.from_.weekday())
             assert ((day - anchor).days // 7) % rule.every == 0
+
+
+# --- the repository's own site: pages, engine and both clients agree ----------------------------------
+
+@pytest.fixture(scope="module")
+def repo_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("repo-feeds") / "site"
+    build(REPO, site, {"STADTTEIL_TODAY": "2026-11-24"})
+    return site
+
+
+def test_repo_feeds_pages_and_clients_agree(repo_site):
+    from bs4 import BeautifulSoup
+
+    today = dt.date(2026, 11, 24)
+    end = today + dt.timedelta(days=365)
+    project = load_project(REPO)
+    calendar = Calendar(project.office)
+    js_all = {}
+    for item in node_expand(repo_site / "kalender" / "alle.ics", today, end):
+        if item["status"] != "CANCELLED" and item["uid"].startswith("angebot-"):
+            js_all.setdefault(offer_of(item["uid"]), set()).add(item["start"][:19])
+    occurrences = 0
+    for offer_id, offer in project.offers.items():
+        # Clients expand up to `end` 00:00, exclusive; the engine's window is inclusive.
+        engine = sessions(offer_id, offer, calendar, today, end - dt.timedelta(days=1))
+        held = {utc(s.start) for s in engine if not s.cancelled}
+        occurrences += len(held)
+        feed = repo_site / "kalender" / "angebote" / f"{offer_id}.ics"
+        py = set().union(*python_client_dates_between(feed.read_bytes(), today, end).values() or [set()])
+        assert py == held, offer_id
+        assert js_all.get(offer_id, set()) == held, offer_id
+        # The page shows the same next dates, cancelled ones marked.
+        soup = BeautifulSoup((repo_site / "angebote" / offer_id / "index.html").read_text(), "html.parser")
+        shown = [(li.time["datetime"], "st-cancelled" in (li.get("class") or [])) for li in soup.select("ul.st-dates li")]
+        assert shown == [(s.start.isoformat(), s.cancelled) for s in engine[:5]], offer_id
+    assert occurrences > 500
+
+
+def test_repo_events_are_in_the_events_feed(repo_site):
+    project = load_project(REPO)
+    raw = (repo_site / "kalender" / "veranstaltungen.ics").read_bytes()
+    uids = {str(e["UID"]) for e in ICalendar.from_ical(raw).walk("VEVENT")}
+    upcoming = {f"veranstaltung-{k}@www.gemeinsam-in-batenbrock.example" for k, e in project.events.items()
+                if (e.end or e.start).date() >= dt.date(2026, 11, 24) or e.status != "cancelled"}
+    assert uids == upcoming
+
+
+def python_client_dates_between(raw: bytes, start: dt.date, end: dt.date) -> dict[str, set[str]]:
+    cal = ICalendar.from_ical(raw)
+    result: dict[str, set[str]] = {}
+    for event in recurring_ical_events.of(cal).between(dt.datetime.combine(start, dt.time(), TZ),
+                                                        dt.datetime.combine(end, dt.time(), TZ)):
+        if event.get("STATUS") != "CANCELLED":
+            result.setdefault(str(event["UID"]), set()).add(utc(event["DTSTART"].dt))
+    return result
