@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 ## site: build the website into site/ (a failed build leaves the old site/ untouched)
 site: $(STAMP)
-	$(BIN)/stadtteil build --strict
+	$(BIN)/stadtteil build
 
 ## serve: live preview on http://127.0.0.1:8000/, rebuilt on every saved file
 serve: $(STAMP)

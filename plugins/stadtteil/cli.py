@@ -61,7 +61,8 @@ def build(config_file: Path, site_dir: Path, strict: bool) -> int:
                "--site-dir", str(staging)]
     if strict or os.environ.get("STADTTEIL_PRODUCTION") == "1":
         command.append("--strict")
-    result = subprocess.run(command)
+    # The end-of-life banner of Material is for developers, not for staff reading the build output.
+    result = subprocess.run(command, env={"NO_MKDOCS_2_WARNING": "1", **os.environ})
     if result.returncode != 0 or not (staging / "index.html").is_file():
         shutil.rmtree(staging, ignore_errors=True)
         kept = "Die bisherige Fassung in „{}“ bleibt unverändert.".format(site_dir.name) if site_dir.exists() else ""

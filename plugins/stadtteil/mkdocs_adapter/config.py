@@ -18,3 +18,6 @@ class StadtteilConfig(Config):
     # Part of every calendar UID. Set once and never change it: a new value makes every subscribed
     # calendar show all dates twice. Default: the host name of `site_url`.
     uid_domain = c.Optional(c.Type(str))
+    # The funding notice: standard text and logos (see README). The required funders (eu-esf, mags,
+    # mkffi) cannot be left out; logos without `file` use the built-in emblem or placeholder.
+    funding = c.Optional(c.Type(dict))

@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from pydantic import ValidationError
 
+from .. import funding as funding_rules
 from .. import revisions
 from ..errors import DataErrors
 from ..feeds import FeedBuilder, FeedSettings
@@ -85,8 +86,25 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                               "(zum Beispiel https://www.example.org/). Die Kalender brauchen sie für ihre Links.")
         self.site_url = config.site_url.rstrip("/") + "/"
         self.uid_domain = self.config.uid_domain or urlsplit(self.site_url).hostname
-        config.extra["stadtteil"] = {"office": self.project.office, "today": self.today}
+        try:
+            self.funding = funding_rules.configure(self.config.funding, self.root)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        self._placeholders(config)
+        config.extra["stadtteil"] = {"office": self.project.office, "today": self.today, "funding": self.funding,
+                                     "eu_statement": funding_rules.EU_STATEMENT}
         return config
+
+    def _placeholders(self, config: MkDocsConfig) -> None:
+        names = ", ".join(logo.id for logo in self.funding.placeholders)
+        if not names:
+            return
+        message = (f"Förderhinweis: Für diese Logos stehen noch Platzhalter: {names}. "
+                   "Tragen Sie die echten Logo-Dateien in mkdocs.yml unter „funding“ ein.")
+        if os.environ.get("STADTTEIL_PRODUCTION") == "1" or config.strict:
+            raise PluginError(message + " Ein Produktions-Bau (--strict oder STADTTEIL_PRODUCTION=1) "
+                                        "veröffentlicht keine Platzhalter.")
+        log.warning(message)
 
     # on_files: the data pages join the hand-written ones before mkdocs builds the navigation.
     # Low priority, so a language plugin (mkdocs-static-i18n) has already sorted the real files:
@@ -97,6 +115,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         clashes = []
         for feed in self._feeds():
             files.append(File.generated(config, feed.path, content=feed.content))
+        for logo in self.funding.logos:
+            files.append(File.generated(config, logo.site_path, content=logo.source.read_bytes()))
         for page in build_pages(self.project, self.today, site_url=self.site_url):
             if files.get_file_from_path(page.src) is not None:
                 clashes.append(page.src)
@@ -124,6 +144,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
 
     # on_page_markdown: hand-written pages (home, contact) carry markers for live data blocks.
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        hide = page.meta.get("hide") or []
+        if "footer" in hide:
+            # The footer carries the funding notice; no page may ask to drop it.
+            raise PluginError(f"content/{page.file.src_uri}: „hide: footer“ ist nicht erlaubt – die Fußzeile "
+                              "enthält den vorgeschriebenen Förderhinweis. Löschen Sie „footer“ aus „hide“.")
         if "<!-- stadtteil:" not in markdown:
             return markdown
         assert self.project is not None and self.today is not None
@@ -138,6 +163,14 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 f"content/{page.file.src_uri}: Den Platzhalter „stadtteil:{unknown}“ gibt es nicht. "
                 f"Erlaubt sind: {', '.join(BLOCKS)}.")
         return markdown
+
+    # on_post_build, last of all plugins: the finished HTML is what residents get, so that is what is
+    # checked; `stadtteil build` only publishes a site that passed.
+    @event_priority(-100)
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        problems = funding_rules.check_site(Path(config.site_dir), self.funding)
+        if problems:
+            raise PluginError(DataErrors(problems).report().replace("Die Daten enthalten", "Die gebaute Website hat"))
 
     # on_serve: `make serve` rebuilds when staff save a data file, not only a Markdown page.
     def on_serve(self, server, config: MkDocsConfig, builder):

@@ -1,0 +1,264 @@
+"""The mandatory funding notice: configuration rules and the check of the built output.
+
+Section 6 of the cooperation agreement makes the standard formulation and the logos of ESF, MAGS and
+MKFFI (plus Kommunale Präventionsketten NRW, Stadt Bottrop and the carrier) mandatory on all digital
+media, and EU funding can be reclaimed when the visibility rules are broken. So the required funders
+are built in here (configuration can add logos, never remove one), and every page of the finished
+site is parsed and checked: no template, Markdown or configuration trick gets a page past it.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+from PIL import Image
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import DataError
+
+DATA = Path(__file__).parent / "data" / "funding"
+
+STANDARD_TEXT = ("Mit finanzieller Unterstützung des Europäischen Sozialfonds (ESF), des Ministeriums für "
+                 "Arbeit, Gesundheit und Soziales und des Ministeriums für Kinder, Familie, Flüchtlinge und "
+                 "Integration des Landes Nordrhein-Westfalen")
+# Regulation (EU) 2021/1060, Annex IX: the statement written out next to the emblem. It also meets
+# the 2014–2020 rule (the reference to the Union, "Europäische Union", written out).
+EU_STATEMENT = "Kofinanziert von der Europäischen Union"
+EU_ID = "eu-esf"
+
+
+@dataclass(frozen=True)
+class Funder:
+    id: str
+    alt: str
+    default_file: Path
+
+
+REQUIRED = (
+    Funder(EU_ID, "Kofinanziert von der Europäischen Union – Europäischer Sozialfonds", DATA / "eu-emblem.svg"),
+    Funder("mags", "Ministerium für Arbeit, Gesundheit und Soziales des Landes Nordrhein-Westfalen",
+           DATA / "mags.svg"),
+    Funder("mkffi", "Ministerium für Kinder, Familie, Flüchtlinge und Integration des Landes Nordrhein-Westfalen",
+           DATA / "mkffi.svg"),
+)
+REQUIRED_IDS = tuple(f.id for f in REQUIRED)
+# Logos the agreement names as well; shipped as placeholders until the real files are delivered.
+DEFAULT_FILES = {f.id: f.default_file for f in REQUIRED} | {
+    "kpk-nrw": DATA / "kpk-nrw.svg", "stadt-bottrop": DATA / "stadt-bottrop.svg", "traeger": DATA / "traeger.svg"}
+MIN_LOGO_PIXELS = 40          # shorter side of a raster logo, or of an SVG's view box
+PLACEHOLDER_MARK = b"data-stadtteil-placeholder"
+
+
+class LogoConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    file: str | None = None
+    alt: str = Field(min_length=3)
+
+
+class FundingConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = STANDARD_TEXT
+    logos: list[LogoConfig] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Logo:
+    id: str
+    alt: str
+    source: Path            # the file in the project (or the package's built-in file)
+    site_path: str          # where it is published: assets/funding/<id>.<ext>
+    placeholder: bool
+    required: bool
+
+
+@dataclass(frozen=True)
+class Funding:
+    text: str
+    logos: tuple[Logo, ...]
+
+    @property
+    def eu(self) -> Logo:
+        return next(logo for logo in self.logos if logo.id == EU_ID)
+
+    @property
+    def placeholders(self) -> list[Logo]:
+        return [logo for logo in self.logos if logo.placeholder]
+
+
+def _normalize(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _image_problem(data: bytes, name: str) -> str | None:
+    """Why this file is no usable logo (None when it is fine)."""
+    if not data:
+        return f"Die Logo-Datei {name} ist leer."
+    if name.lower().endswith(".svg"):
+        try:
+            root = ET.fromstring(data)
+        except ET.ParseError:
+            return f"Die Logo-Datei {name} ist kein gültiges SVG."
+        box = (root.get("viewBox") or "").replace(",", " ").split()
+        try:
+            width, height = (float(box[2]), float(box[3])) if len(box) == 4 else (
+                float(re.sub(r"[^\d.]", "", root.get("width", "0")) or 0),
+                float(re.sub(r"[^\d.]", "", root.get("height", "0")) or 0))
+        except ValueError:
+            return f"Die Logo-Datei {name} hat keine lesbare Größe."
+        if min(width, height) < MIN_LOGO_PIXELS:
+            return f"Die Logo-Datei {name} ist zu klein ({width:g}×{height:g})."
+        if not any(True for el in root.iter() if el is not root):
+            return f"Die Logo-Datei {name} enthält keine Grafik."
+        return None
+    try:
+        with Image.open(BytesIO(data)) as image:
+            image.verify()
+        with Image.open(BytesIO(data)) as image:
+            width, height = image.size
+    except Exception:  # Pillow raises many types for broken files; any of them means "not a logo"
+        return f"Die Logo-Datei {name} ist kein lesbares Bild."
+    if min(width, height) < MIN_LOGO_PIXELS:
+        return f"Die Logo-Datei {name} ist zu klein ({width}×{height} Pixel)."
+    return None
+
+
+def configure(options: dict[str, Any] | None, root: Path, config_file: str = "mkdocs.yml") -> Funding:
+    """The funding notice from the site configuration; raises ValueError with German text on mistakes."""
+    where = f"{config_file}, Plugin „stadtteil“, „funding“"
+    if options is None:
+        raise ValueError(f"{where}: Der Förderhinweis fehlt. Tragen Sie die Logos von "
+                         f"{', '.join(REQUIRED_IDS)} ein (siehe README).")
+    try:
+        parsed = FundingConfig.model_validate(options)
+    except ValidationError as exc:
+        german = {"missing": "fehlt", "extra_forbidden": "gibt es nicht (erlaubt: id, file, alt)",
+                  "string_too_short": "ist zu kurz", "string_pattern_mismatch":
+                  "darf nur Kleinbuchstaben, Ziffern und Bindestriche enthalten", "string_type": "muss ein Text sein",
+                  "list_type": "muss eine Liste sein", "model_type": "muss eine Gruppe von Feldern sein"}
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))} {german.get(e['type'], 'ist ungültig')}"
+                             for e in exc.errors())
+        raise ValueError(f"{where}: {problems}") from None
+    problems = []
+    if _normalize(STANDARD_TEXT) not in _normalize(parsed.text):
+        problems.append("Der Text muss die Standard-Formulierung aus der Kooperationsvereinbarung enthalten: "
+                        f"„{STANDARD_TEXT}“.")
+    ids = [logo.id for logo in parsed.logos]
+    for funder in REQUIRED:
+        if funder.id not in ids:
+            problems.append(f"Das Pflicht-Logo „{funder.id}“ ({funder.alt}) fehlt. Es darf nicht entfernt werden.")
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        problems.append(f"Diese Logos stehen doppelt: {', '.join(duplicates)}.")
+    logos = []
+    for entry in parsed.logos:
+        source = (root / entry.file) if entry.file else DEFAULT_FILES.get(entry.id)
+        if source is None:
+            problems.append(f"Beim Logo „{entry.id}“ fehlt „file“.")
+            continue
+        if not source.is_file():
+            problems.append(f"Die Logo-Datei {entry.file} (Logo „{entry.id}“) gibt es nicht.")
+            continue
+        data = source.read_bytes()
+        if (problem := _image_problem(data, entry.file or source.name)):
+            problems.append(problem)
+            continue
+        logos.append(Logo(entry.id, entry.alt, source, f"assets/funding/{entry.id}{source.suffix.lower()}",
+                          PLACEHOLDER_MARK in data, entry.id in REQUIRED_IDS))
+    if problems:
+        raise ValueError(f"{where}:\n" + "\n".join(f"  • {p}" for p in problems))
+    # The EU emblem comes first: it is the one the rules are about.
+    logos.sort(key=lambda logo: (logo.id != EU_ID, not logo.required))
+    return Funding(_normalize(parsed.text), tuple(logos))
+
+
+# --- the check of the built output -----------------------------------------------------------------
+
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(\.0*)?\s*(;|$)|"
+                           r"(^|;)\s*(width|height|max-height|max-width)\s*:\s*0(px|rem|em)?\s*(;|$)|"
+                           r"clip\s*:|font-size\s*:\s*0", re.I)
+
+
+def _hidden_reason(tag) -> str | None:
+    for node in [tag, *tag.parents]:
+        if getattr(node, "name", None) is None:
+            continue
+        if node.name in ("noscript", "template", "head"):
+            return f"steht in <{node.name}>"
+        if node.has_attr("hidden"):
+            return "ist mit „hidden“ ausgeblendet"
+        if node.get("aria-hidden") == "true":
+            return "ist mit aria-hidden für Screenreader versteckt"
+        if node.has_attr("inert"):
+            return "ist mit „inert“ deaktiviert"
+        if _HIDING_STYLE.search(node.get("style", "")):
+            return "ist per style-Attribut versteckt"
+    return None
+
+
+def check_page(html: str, page: str, site_dir: Path, funding: Funding) -> list[str]:
+    """Every reason this built page breaks the funding rules (empty: the page is fine)."""
+    soup = BeautifulSoup(html, "html.parser")
+    problems = []
+    bars = soup.select("[data-stadtteil-funding]")
+    strips = soup.select("[data-stadtteil-eu]")
+    if len(bars) != 1:
+        problems.append("die Förderleiste fehlt" if not bars else "die Förderleiste steht mehrfach auf der Seite")
+    if len(strips) != 1:
+        problems.append("das EU-Emblem oben auf der Seite fehlt" if not strips else "das EU-Emblem steht mehrfach oben")
+    page_dir = (site_dir / page).parent
+
+    def check_logo(container, logo: Logo, what: str) -> None:
+        img = container.select_one(f'img[data-funder="{logo.id}"]')
+        if img is None:
+            problems.append(f"{what}: das Logo „{logo.id}“ fehlt")
+            return
+        if not (img.get("alt") or "").strip():
+            problems.append(f"{what}: dem Logo „{logo.id}“ fehlt der Alternativtext")
+        src = (img.get("src") or "").split("?")[0].split("#")[0]
+        if not src or "://" in src or src.startswith("//") or src.startswith("data:"):
+            problems.append(f"{what}: das Logo „{logo.id}“ hat keine Adresse auf dieser Website")
+            return
+        target = (site_dir / src.lstrip("/")) if src.startswith("/") else (page_dir / src)
+        if not target.resolve().is_file():
+            problems.append(f"{what}: die Logo-Datei {src} gibt es nicht")
+            return
+        if (problem := _image_problem(target.read_bytes(), src)):
+            problems.append(f"{what}: {problem}")
+        if (reason := _hidden_reason(img)):
+            problems.append(f"{what}: das Logo „{logo.id}“ {reason}")
+
+    if len(bars) == 1:
+        bar = bars[0]
+        if (reason := _hidden_reason(bar)):
+            problems.append(f"die Förderleiste {reason}")
+        if funding.text not in _normalize(bar.get_text(" ")):
+            problems.append("der Text der Förderleiste ist unvollständig")
+        for logo in funding.logos:
+            check_logo(bar, logo, "Förderleiste")
+    if len(strips) == 1:
+        strip = strips[0]
+        if (reason := _hidden_reason(strip)):
+            problems.append(f"das EU-Emblem oben {reason}")
+        if EU_STATEMENT not in _normalize(strip.get_text(" ")):
+            problems.append(f"neben dem EU-Emblem fehlt der Text „{EU_STATEMENT}“")
+        check_logo(strip, funding.eu, "EU-Emblem oben")
+    return problems
+
+
+def check_site(site_dir: Path, funding: Funding) -> list[DataError]:
+    """Check every HTML file of a built site; one entry per page that breaks the rules."""
+    found = []
+    for path in sorted(site_dir.rglob("*.html")):
+        page = path.relative_to(site_dir).as_posix()
+        problems = check_page(path.read_text(encoding="utf-8", errors="replace"), page, site_dir, funding)
+        if problems:
+            found.append(DataError(f"site/{page}", None, None, "Förderhinweis: " + "; ".join(problems) + ".",
+                                   "Die Förderleiste mit allen Pflicht-Logos muss auf jeder Seite sichtbar sein."))
+    return found

@@ -1,0 +1,347 @@
+"""The funding notice: configuration rules, the check of the built output, and every way around it.
+
+Each bypass must fail the build with a message naming the page and the rule; a browser test checks what
+the static check cannot see (first screen, font, colour, sizes, CSS that hides the bar).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from browser import DESKTOP, PHONE, browser, serve
+from stadtteil import funding
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "tests" / "fixtures" / "mini"
+ALLOWED_FONTS = {"Arial", "Auto", "Calibri", "Garamond", "Trebuchet MS", "Trebuchet", "Tahoma", "Verdana", "Ubuntu"}
+REQUIRED_LOGOS = """\
+      funding:
+        logos:
+          - {id: eu-esf, alt: "Kofinanziert von der Europäischen Union – Europäischer Sozialfonds"}
+          - {id: mags, alt: "Ministerium für Arbeit, Gesundheit und Soziales NRW"}
+          - {id: mkffi, alt: "Ministerium für Kinder, Familie, Flüchtlinge und Integration NRW"}
+"""
+
+
+def png(width: int, height: int) -> bytes:
+    """A real, decodable PNG of the given size (plain blue)."""
+    raw = b"".join(b"\x00" + b"\x00\x33\x99" * width for _ in range(height))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def project_copy(tmp_path: Path, funding_block: str = REQUIRED_LOGOS) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project)
+    config = project / "mkdocs.yml"
+    text = config.read_text().replace("../../../theme", str(REPO / "theme"))
+    start = text.index("      funding:")
+    end = text.index("      today:")
+    config.write_text(text[:start] + funding_block + text[end:])
+    return project
+
+
+def build(project: Path, site: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(project / "mkdocs.yml"),
+                           "-d", str(site), *extra], capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+
+
+# --- configuration -----------------------------------------------------------------------------
+
+def test_required_funders_cannot_be_removed(tmp_path):
+    with pytest.raises(ValueError) as caught:
+        funding.configure({"logos": [{"id": "eu-esf", "alt": "EU-Emblem"}, {"id": "mags", "alt": "MAGS NRW"}]}, tmp_path)
+    assert "Das Pflicht-Logo „mkffi“" in str(caught.value) and "nicht entfernt" in str(caught.value)
+
+
+def test_configuration_mistakes_are_told_in_german(tmp_path):
+    with pytest.raises(ValueError) as caught:
+        funding.configure({"logos": [{"id": "EU", "alt": "x", "datei": "a.svg"}]}, tmp_path)
+    text = str(caught.value)
+    assert "logos.0.id darf nur Kleinbuchstaben" in text and "logos.0.alt ist zu kurz" in text
+    assert "logos.0.datei gibt es nicht" in text and "should" not in text
+
+
+def test_standard_text_cannot_be_shortened(tmp_path):
+    options = {"text": "Gefördert vom Land NRW", "logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}
+    with pytest.raises(ValueError) as caught:
+        funding.configure(options, tmp_path)
+    assert "Standard-Formulierung" in str(caught.value)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "ist leer"), (png(1, 1), "zu klein (1×1 Pixel)"), (b"not an image", "kein lesbares Bild"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>', "zu klein"),
+])
+def test_broken_logo_files_are_refused(tmp_path, content, message):
+    suffix = ".svg" if content.startswith(b"<svg") else ".png"
+    (tmp_path / f"mags{suffix}").write_bytes(content)
+    options = {"logos": [{"id": "eu-esf", "alt": "EU Emblem"}, {"id": "mags", "file": f"mags{suffix}", "alt": "MAGS"},
+                         {"id": "mkffi", "alt": "MKFFI"}]}
+    with pytest.raises(ValueError) as caught:
+        funding.configure(options, tmp_path)
+    assert message in str(caught.value)
+
+
+def test_placeholders_are_known(tmp_path):
+    result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, tmp_path)
+    assert [logo.id for logo in result.placeholders] == ["mags", "mkffi"]
+    assert result.logos[0].id == "eu-esf" and not result.eu.placeholder
+
+
+def test_eu_emblem_is_drawn_to_the_official_geometry():
+    svg = (funding.DATA / "eu-emblem.svg").read_text()
+    assert 'viewBox="0 0 810 540"' in svg and 'fill="#003399"' in svg and 'fill="#FFCC00"' in svg
+    assert svg.count("<polygon") == 12
+
+
+# --- the built site and the bypasses -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("funding")
+    site = tmp / "site"
+    result = build(project_copy(tmp), site)
+    assert result.returncode == 0, result.stderr
+    assert "Platzhalter für diese Logos" in result.stderr or "Platzhalter" in result.stderr  # a normal build warns
+    return site
+
+
+def test_every_built_page_passes_the_output_check(built_site):
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 10 and (built_site / "404.html") in pages
+    result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
+    assert funding.check_site(built_site, result) == []
+
+
+def test_production_build_refuses_placeholders(tmp_path):
+    for extra, env in ((("--strict",), None), ((), {"STADTTEIL_PRODUCTION": "1"})):
+        result = build(project_copy(tmp_path / str(len(extra))), tmp_path / f"site{len(extra)}", *extra, env=env)
+        assert result.returncode != 0
+        assert "Platzhalter" in result.stderr and "mags" in result.stderr
+
+
+def test_production_build_passes_with_real_logo_files(tmp_path):
+    project = project_copy(tmp_path, REQUIRED_LOGOS.replace(
+        'id: mags,', 'id: mags, file: logos/mags.png,').replace('id: mkffi,', 'id: mkffi, file: logos/mkffi.png,'))
+    (project / "logos").mkdir()
+    (project / "logos" / "mags.png").write_bytes(png(300, 100))
+    (project / "logos" / "mkffi.png").write_bytes(png(300, 100))
+    result = build(project, tmp_path / "site", env={"STADTTEIL_PRODUCTION": "1"})
+    assert result.returncode == 0, result.stderr
+
+
+def assert_fails_naming(result, *words):
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    for word in words:
+        assert word in output, output
+    assert "Traceback" not in output
+
+
+def test_bypass_theme_override_empties_the_footer(tmp_path):
+    project = project_copy(tmp_path)
+    theme = tmp_path / "evil-theme"
+    shutil.copytree(REPO / "theme", theme)
+    (theme / "main.html").write_text('{% extends "base.html" %}\n{% block footer %}{% endblock %}\n')
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace(str(REPO / "theme"), str(theme)))
+    site = tmp_path / "site"
+    assert_fails_naming(build(project, site), "site/index.html", "die Förderleiste fehlt")
+    assert not site.exists()  # nothing was published
+
+
+def test_bypass_front_matter_hides_the_footer(tmp_path):
+    project = project_copy(tmp_path)
+    (project / "content" / "versteckt.md").write_text("---\nhide:\n  - footer\n---\n# Seite\n")
+    assert_fails_naming(build(project, tmp_path / "site"), "content/versteckt.md", "hide: footer")
+
+
+def test_bypass_configuration_without_a_required_logo(tmp_path):
+    project = project_copy(tmp_path, "\n".join(line for line in REQUIRED_LOGOS.splitlines() if "mkffi" not in line) + "\n")
+    assert_fails_naming(build(project, tmp_path / "site"), "Pflicht-Logo „mkffi“")
+
+
+def test_bypass_no_funding_configuration_at_all(tmp_path):
+    project = project_copy(tmp_path, "")
+    assert_fails_naming(build(project, tmp_path / "site"), "Der Förderhinweis fehlt")
+
+
+@pytest.mark.parametrize("content, words", [(None, "gibt es nicht"), (b"", "ist leer"), (png(1, 1), "zu klein")])
+def test_bypass_deleted_empty_or_tiny_logo(tmp_path, content, words):
+    project = project_copy(tmp_path, REQUIRED_LOGOS.replace('id: mags,', 'id: mags, file: logos/mags.png,'))
+    (project / "logos").mkdir()
+    if content is not None:
+        (project / "logos" / "mags.png").write_bytes(content)
+    assert_fails_naming(build(project, tmp_path / "site"), "logos/mags.png", words)
+
+
+def test_bypass_markdown_hides_or_fakes_the_bar(tmp_path):
+    project = project_copy(tmp_path)
+    (project / "content" / "trick.md").write_text(
+        "# Trick\n\n<div data-stadtteil-funding>Gefördert</div>\n")
+    assert_fails_naming(build(project, tmp_path / "site"), "site/trick/index.html", "mehrfach")
+
+
+def test_bypass_logo_file_swapped_after_the_build_is_found(built_site, tmp_path):
+    # The check reads the files as published: a logo swapped for a 1×1 image is caught.
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    (site / "assets" / "funding" / "eu-esf.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>')
+    result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
+    problems = funding.check_site(site, result)
+    assert problems and all("zu klein" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("html, words", [
+    ('<footer hidden>{bar}</footer>', "mit „hidden“ ausgeblendet"),
+    ('<div style="display: none">{bar}</div>', "per style-Attribut versteckt"),
+    ('<div aria-hidden="true">{bar}</div>', "aria-hidden"),
+    ('<noscript>{bar}</noscript>', "steht in <noscript>"),
+    ('<!-- {bar} -->', "die Förderleiste fehlt"),
+])
+def test_hidden_bars_are_found(built_site, html, words):
+    page = (built_site / "index.html").read_text()
+    start = page.index("<section class=\"st-funding\"")
+    end = page.index("</section>", start) + len("</section>")
+    bar = page[start:end]
+    changed = page[:start] + html.format(bar=bar) + page[end:]
+    result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
+    problems = funding.check_page(changed, "index.html", built_site, result)
+    assert any(words in p for p in problems), problems
+
+
+# --- in a real browser ---------------------------------------------------------------------------------
+
+BROWSER_CHECK = """
+() => {
+  const problems = [];
+  const vh = window.innerHeight, vw = window.innerWidth;
+  const visible = (el) => {
+    for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
+      const s = getComputedStyle(n);
+      if (s.display === 'none' || s.visibility !== 'visible' || parseFloat(s.opacity) < 0.99) return false;
+    }
+    const r = el.getBoundingClientRect();
+    return r.width >= 1 && r.height >= 1;
+  };
+  const onTop = (el) => {
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return hit === el || el.contains(hit);
+  };
+  const strip = document.querySelector('[data-stadtteil-eu]');
+  const emblem = strip && strip.querySelector('img[data-funder="eu-esf"]');
+  const text = strip && strip.querySelector('.st-eu__text');
+  for (const [name, el] of [['EU-Emblem', emblem], ['EU-Text', text]]) {
+    if (!el) { problems.push(name + ' fehlt'); continue; }
+    const r = el.getBoundingClientRect();
+    if (!visible(el)) problems.push(name + ' ist nicht sichtbar');
+    if (r.top < 0 || r.bottom > vh || r.left < 0 || r.right > vw) problems.push(name + ' liegt nicht im ersten Bildschirm');
+    if (!onTop(el)) problems.push(name + ' ist verdeckt');
+  }
+  if (emblem && !emblem.complete || emblem && emblem.naturalWidth === 0) problems.push('EU-Emblem lädt nicht');
+  if (text) {
+    const s = getComputedStyle(text);
+    if (s.fontStyle !== 'normal') problems.push('EU-Text kursiv');
+    if (!s.textDecorationLine.startsWith('none')) problems.push('EU-Text unterstrichen');
+    if (s.textShadow !== 'none') problems.push('EU-Text mit Effekt');
+    if (!['rgb(0, 0, 0)', 'rgb(255, 255, 255)', 'rgb(0, 51, 153)'].includes(s.color)) problems.push('EU-Text-Farbe ' + s.color);
+    const t = text.getBoundingClientRect(), e = emblem.getBoundingClientRect();
+    if (t.left < e.right && t.right > e.left && t.top < e.bottom && t.bottom > e.top) problems.push('EU-Text überlappt das Emblem');
+  }
+  const bar = document.querySelector('[data-stadtteil-funding]');
+  if (!bar) { problems.push('Förderleiste fehlt'); return problems; }
+  bar.scrollIntoView({block: 'center'});
+  if (!visible(bar)) problems.push('Förderleiste ist nicht sichtbar');
+  else if (!onTop(bar)) problems.push('Förderleiste ist verdeckt');
+  const logos = [...bar.querySelectorAll('img[data-funder]')];
+  const eu = logos.find(i => i.dataset.funder === 'eu-esf');
+  for (const img of logos) {
+    if (!visible(img)) problems.push('Logo ' + img.dataset.funder + ' ist nicht sichtbar');
+    if (img.naturalWidth === 0) problems.push('Logo ' + img.dataset.funder + ' lädt nicht');
+  }
+  if (eu) {
+    const er = eu.getBoundingClientRect();
+    const maxH = Math.max(...logos.filter(i => i !== eu).map(i => i.getBoundingClientRect().height), 0);
+    const maxW = Math.max(...logos.filter(i => i !== eu).map(i => i.getBoundingClientRect().width), 0);
+    if (er.height + 0.5 < maxH && er.width + 0.5 < maxW) problems.push('EU-Emblem kleiner als ein anderes Logo');
+  }
+  return problems;
+}
+"""
+
+
+def funding_problems(page, url: str) -> list[str]:
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready")
+    problems = page.evaluate(BROWSER_CHECK)
+    page.evaluate("window.scrollTo(0, 0)")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": ".st-eu__text"})["nodeId"]
+    if node:
+        fonts = {f["familyName"] for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
+        if not fonts or not fonts <= ALLOWED_FONTS:
+            problems.append(f"EU-Text in nicht erlaubter Schrift: {sorted(fonts)}")
+    cdp.detach()
+    return problems
+
+
+PAGES = ["", "wochenplan/", "angebote/", "angebote/naehtreff/", "termine/2026-12-16-basteln/", "hilfe-finden/stadt/",
+         "kalender/", "404.html"]
+
+
+def test_browser_emblem_in_first_screen_allowed_font_and_sizes(built_site):
+    with serve(built_site) as base, browser() as chromium:
+        checked = 0
+        for viewport in (DESKTOP, PHONE):
+            page = chromium.new_page(viewport=viewport)
+            for path in PAGES:
+                assert funding_problems(page, base + path) == [], (viewport, path)
+                checked += 1
+            page.close()
+    assert checked == 2 * len(PAGES)
+
+
+def test_browser_finds_extra_css_that_hides_the_bar(tmp_path):
+    project = project_copy(tmp_path)
+    (project / "content" / "assets").mkdir(parents=True, exist_ok=True)
+    (project / "content" / "assets" / "trick.css").write_text(
+        "footer .st-funding { visibility: hidden; }\n.st-eu { transform: translateY(-500px); }\n")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - assets/stadtteil.css", "  - assets/stadtteil.css\n  - assets/trick.css"))
+    site = tmp_path / "site"
+    assert build(project, site).returncode == 0   # CSS is only seen in a browser
+    with serve(site) as base, browser() as chromium:
+        page = chromium.new_page(viewport=DESKTOP)
+        problems = funding_problems(page, base)
+    assert "Förderleiste ist nicht sichtbar" in problems
+    assert "EU-Emblem liegt nicht im ersten Bildschirm" in problems
+
+
+def test_print_keeps_the_notice(built_site, tmp_path):
+    with serve(built_site) as base, browser() as chromium:
+        page = chromium.new_page()
+        page.goto(base + "wochenplan/")
+        page.emulate_media(media="print")
+        position = page.evaluate("getComputedStyle(document.querySelector('[data-stadtteil-funding]')).position")
+        display = page.evaluate("getComputedStyle(document.querySelector('[data-stadtteil-funding]')).display")
+        pdf = page.pdf(format="A4")
+    assert position == "fixed" and display != "none"   # fixed elements repeat on every printed page
+    assert pdf.startswith(b"%PDF")
