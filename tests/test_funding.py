@@ -345,3 +345,40 @@ def test_print_keeps_the_notice(built_site, tmp_path):
         pdf = page.pdf(format="A4")
     assert position == "fixed" and display != "none"   # fixed elements repeat on every printed page
     assert pdf.startswith(b"%PDF")
+
+
+@pytest.fixture(scope="module")
+def repo_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("repo-funding") / "site"
+    result = build(REPO, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def test_project_page_highlights_eu_support(repo_site):
+    from bs4 import BeautifulSoup
+    site = repo_site
+    soup = BeautifulSoup((site / "projekt" / "index.html").read_text(), "html.parser")
+    article = soup.select_one("article")
+    text = " ".join(article.get_text(" ").split())
+    assert "Kofinanziert von der Europäischen Union" in text
+    for heading in ("Ziele", "Ergebnisse", "Förderung"):
+        assert article.find("h2", string=heading)
+    assert article.select_one(".st-funders__eu img")["src"].endswith("assets/funding/eu-esf.svg")
+    assert len(article.select(".st-funders__list img")) == 6
+
+
+def test_poster_prints_on_a3_with_emblem_and_funders(repo_site):
+    import re
+    site = repo_site
+    with serve(site) as base, browser() as chromium:
+        page = chromium.new_page()
+        page.goto(base + "plakat/")
+        page.evaluate("document.fonts.ready")
+        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        text = page.inner_text(".st-poster")
+    boxes = {tuple(round(float(v)) for v in m) for m in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)}
+    assert boxes == {(842, 1191)}   # A3 in points
+    for words in ("!Gemeinsam in Batenbrock", "Kofinanziert von der Europäischen Union", "Horster Straße 228",
+                  "Europäischen Sozialfonds"):
+        assert words in text

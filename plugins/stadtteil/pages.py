@@ -260,11 +260,12 @@ def default_pages(project: Project, today: dt.date, lang: str = "de") -> list[Ge
     return [GeneratedPage(CONTACT, _render(env, "contact.md.j2", CONTACT))]
 
 
-BLOCKS = ("today", "week", "opening-hours", "events", "contact")
+BLOCKS = ("today", "week", "opening-hours", "events", "contact", "funding")
 
 
-def render_block(project: Project, today: dt.date, name: str, src: str, lang: str = "de") -> str:
+def render_block(project: Project, today: dt.date, name: str, src: str, lang: str = "de",
+                 site_url: str = "https://example.org/", funding: Any = None) -> str:
     """A live block for a hand-written page (marker ``<!-- stadtteil:NAME -->``)."""
-    view = View(project, today, lang)
+    view = View(project, today, lang, site_url)
     env = _environment(view)
-    return _render(env, f"blocks/{name}.md.j2", src)
+    return _render(env, f"blocks/{name}.md.j2", src, funding=funding)

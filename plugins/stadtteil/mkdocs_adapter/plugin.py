@@ -155,7 +155,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         for name in BLOCKS:
             marker = _MARKER.format(name)
             if marker in markdown:
-                block = render_block(self.project, self.today, name, page.file.src_uri)
+                block = render_block(self.project, self.today, name, page.file.src_uri,
+                                     site_url=self.site_url, funding=self.funding)
                 markdown = markdown.replace(marker, "\n" + block + "\n")
         if "<!-- stadtteil:" in markdown:
             unknown = markdown.split("<!-- stadtteil:", 1)[1].split("-->", 1)[0].strip()
