@@ -120,21 +120,23 @@ def _explain(error: dict, model: type[BaseModel], path: tuple, data: Any) -> tup
     return f"Der Wert passt hier nicht ({error['msg']}).", "", field
 
 
-def translate(exc: ValidationError, doc: Document, model: type[BaseModel], prefix: tuple = ()) -> list[DataError]:
+def translate(exc: ValidationError, doc: Document, model: type[BaseModel], prefix: tuple = (),
+              strip: int = 0) -> list[DataError]:
+    """German messages for ``exc``; ``strip`` drops leading loc parts that wrap the document (a list)."""
     errors = []
     raw = exc.errors(include_url=False)
     # `titel:` also makes `title` missing; the suggestion "Meinten Sie „title“?" says it all.
     suggested = set()
     for error in raw:
         if error["type"] == "extra_forbidden":
-            loc = _clean_loc(tuple(error["loc"]))
+            loc = _clean_loc(tuple(error["loc"]))[strip:]
             fields = [f for m in _models_at(model, loc[:-1]) for f in allowed_fields(m)]
             if (guess := closest_field(str(loc[-1]), fields)):
                 suggested.add(loc[:-1] + (guess,))
     for error in raw:
-        if error["type"] == "missing" and _clean_loc(tuple(error["loc"])) in suggested:
+        if error["type"] == "missing" and _clean_loc(tuple(error["loc"]))[strip:] in suggested:
             continue
-        path = prefix + _clean_loc(tuple(error["loc"]))
+        path = prefix + _clean_loc(tuple(error["loc"]))[strip:]
         if doc.is_failed(path):
             continue
         at = (error.get("ctx") or {}).get("at")

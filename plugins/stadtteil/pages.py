@@ -61,6 +61,7 @@ class View:
     today: dt.date
     lang: str = "de"
     site_url: str = "https://example.org/"
+    photos: Any = None                      # photos.PhotoSet: which images may be shown
     calendar: Calendar = field(init=False)
 
     def __post_init__(self) -> None:
@@ -147,6 +148,15 @@ class View:
             item["webcal"] = self.webcal(item["path"])
         return items
 
+    def picture(self, source: str | None, alt: dict[str, str] | None, src: str) -> Markup:
+        """The `<picture>` for a data image, or nothing when it has no valid consent (any more)."""
+        if not source or self.photos is None or source not in self.photos.published:
+            return Markup("")
+        from .images import picture_html
+        url = lambda path: fmt.rel_file(src, path)  # noqa: E731
+        return Markup(picture_html(self.photos.published[source], fmt.text(alt, self.lang), url, eager=True,
+                                   css_class="st-photo"))
+
     def webcal(self, path: str) -> str:
         """The subscribe link: webcal:// makes phones and Apple Calendar offer to subscribe."""
         return "webcal://" + (self.site_url + path).split("://", 1)[1]
@@ -228,9 +238,9 @@ def _render(env: Environment, template: str, src: str, **context: Any) -> str:
 
 
 def build_pages(project: Project, today: dt.date, lang: str = "de",
-                site_url: str = "https://example.org/") -> list[GeneratedPage]:
+                site_url: str = "https://example.org/", photos: Any = None) -> list[GeneratedPage]:
     """Every page that comes from data, for one language."""
-    view = View(project, today, lang, site_url)
+    view = View(project, today, lang, site_url, photos)
     env = _environment(view)
     pages = [
         GeneratedPage(CALENDARS, _render(env, "calendars.md.j2", CALENDARS)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,8 +22,12 @@ from mkdocs.structure.pages import Page
 from pydantic import ValidationError
 
 from .. import funding as funding_rules
+from .. import photos as photo_rules
 from .. import revisions
+from ..consent import IMAGE_SUFFIXES
 from ..errors import DataErrors
+from ..imagecheck import check_output, sha256, theme_images
+from ..images import picture_html
 from ..feeds import FeedBuilder, FeedSettings
 from ..formatting import page_url
 from ..loader import Project, check_calendar, load_project
@@ -32,7 +37,17 @@ from ..schedule import TZ
 from .config import StadtteilConfig
 
 log = logging.getLogger("mkdocs.plugins.stadtteil")
+# Notices that must be seen but must not fail a --strict build (mkdocs counts warnings of its own
+# loggers): an image left out after a withdrawn consent is the system working, not a build error.
+notice = logging.getLogger("stadtteil.notice")
+if not notice.handlers:
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("HINWEIS  -  %(message)s"))
+    notice.addHandler(_handler)
+    notice.setLevel(logging.INFO)
+    notice.propagate = False
 _MARKER = "<!-- stadtteil:{} -->"
+_MD_IMAGE = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^)]*["'])?\s*\)(\{[^}]*\})?""")
 
 
 def build_date(option: str | None) -> dt.date:
@@ -70,12 +85,23 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
             raise PluginError(f"mkdocs.yml, Plugin „stadtteil“: {problems}") from None
+        errors, warnings = [], []
+        self.project = None
         try:
             self.project = load_project(self.root, settings)
             warnings = check_calendar(self.project, self.today)
         except DataErrors as exc:
+            errors += exc.errors
+        # Images and their consent records are checked in the same run: every mistake at once.
+        self.photos = photo_rules.prepare(self.root, self.today, self.project, self.root / ".cache" / "images")
+        errors += self.photos.errors
+        if errors:
             # One PluginError with the whole German report: mkdocs prints it without a traceback.
-            raise PluginError(exc.report()) from None
+            raise PluginError(DataErrors(errors).report())
+        if self.photos.encoded or self.photos.from_cache:
+            log.info(f"Bilder: {self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
+                     f"{len(self.photos.left_out)} ausgelassen")
+        self.image_uses: dict[str, list[str]] = {}
         for warning in warnings:
             log.warning(warning)
         if not config.use_directory_urls:
@@ -117,7 +143,28 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             files.append(File.generated(config, feed.path, content=feed.content))
         for logo in self.funding.logos:
             files.append(File.generated(config, logo.site_path, content=logo.source.read_bytes()))
-        for page in build_pages(self.project, self.today, site_url=self.site_url):
+        # Images in content/ are never copied as they are: photos only as re-encoded variants,
+        # graphics only with a valid record. Theme files (Material's favicon) are checked by hash later.
+        docs_dir = Path(config.docs_dir).resolve()
+        self.image_aliases: dict[str, str] = {}
+        for file in list(files):
+            if file.src_uri.endswith(".consent.yml"):
+                files.remove(file)  # consent records hold form numbers: never published
+                continue
+            if (file.abs_src_path and Path(file.src_uri).suffix.lower() in IMAGE_SUFFIXES
+                    and Path(file.abs_src_path).resolve().is_relative_to(docs_dir)):
+                files.remove(file)
+                processed = self.photos.published.get(f"content/{file.src_uri}")
+                if processed is not None:
+                    # Keep the original address alive (links still resolve), with a re-encoded file.
+                    files.append(File.generated(config, file.src_uri, content=processed.fallback.data))
+                    self.image_aliases[file.src_uri] = sha256(processed.fallback.data)
+        for source, data in self.photos.passthrough.items():
+            files.append(File.generated(config, photo_rules.site_path_of(source), content=data))
+        for processed in self.photos.published.values():
+            for variant in processed.variants:
+                files.append(File.generated(config, variant.path, content=variant.data))
+        for page in build_pages(self.project, self.today, site_url=self.site_url, photos=self.photos):
             if files.get_file_from_path(page.src) is not None:
                 clashes.append(page.src)
                 continue
@@ -149,6 +196,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             # The footer carries the funding notice; no page may ask to drop it.
             raise PluginError(f"content/{page.file.src_uri}: „hide: footer“ ist nicht erlaubt – die Fußzeile "
                               "enthält den vorgeschriebenen Förderhinweis. Löschen Sie „footer“ aus „hide“.")
+        markdown = self._drop_left_out_images(markdown, page)
         if "<!-- stadtteil:" not in markdown:
             return markdown
         assert self.project is not None and self.today is not None
@@ -165,13 +213,77 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 f"Erlaubt sind: {', '.join(BLOCKS)}.")
         return markdown
 
+    def _drop_left_out_images(self, markdown: str, page: Page) -> str:
+        """Markdown images whose consent was withdrawn go before rendering (no broken link, no warning)."""
+        if not self.photos.left_out or "![" not in markdown:
+            return markdown
+        page_dir = Path(page.file.src_uri).parent
+
+        def replace(match: re.Match) -> str:
+            source = "content/" + os.path.normpath((page_dir / match.group(1)).as_posix()).lstrip("./")
+            if source in self.photos.left_out:
+                self.image_uses.setdefault(source, []).append(f"content/{page.file.src_uri}")
+                return ""
+            return match.group(0)
+
+        return _MD_IMAGE.sub(replace, markdown)
+
+    # on_page_content: images in hand-written pages become responsive variants, or disappear
+    # (with their link) when consent was withdrawn; the HTML is final here, Markdown tricks included.
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if "<img" not in html:
+            return html
+        from bs4 import BeautifulSoup
+        soup = BeautifulSoup(html, "html.parser")
+        changed = False
+        page_dir = Path(page.file.src_uri).parent
+        for index, img in enumerate(soup.find_all("img")):
+            src = (img.get("src") or "").split("#")[0].split("?")[0]
+            if not src or "://" in src or src.startswith(("data:", "/")):
+                continue  # foreign and data images are refused by the output check, with the page named
+            source = "content/" + os.path.normpath((page_dir / src).as_posix()).lstrip("./")
+            status = self.photos.status(source)
+            if status == "published" and source in self.photos.published:
+                url = lambda path: os.path.relpath(path, page_url(page.file.src_uri) or ".")  # noqa: E731
+                picture = BeautifulSoup(picture_html(self.photos.published[source], img.get("alt", ""), url,
+                                                     eager=index == 0), "html.parser")
+                img.replace_with(picture)
+                changed = True
+            elif status == "left_out":
+                self.image_uses.setdefault(source, []).append(f"content/{page.file.src_uri}")
+                parent = img.parent
+                img.decompose()
+                if parent is not None and parent.name in ("a", "figure", "p") and not parent.get_text(strip=True) \
+                        and not parent.find(["img", "picture"]):
+                    parent.decompose()
+                changed = True
+        return str(soup) if changed else html
+
     # on_post_build, last of all plugins: the finished HTML is what residents get, so that is what is
     # checked; `stadtteil build` only publishes a site that passed.
     @event_priority(-100)
     def on_post_build(self, config: MkDocsConfig) -> None:
-        problems = funding_rules.check_site(Path(config.site_dir), self.funding)
+        site_dir = Path(config.site_dir)
+        problems = funding_rules.check_site(site_dir, self.funding)
+        allowed = theme_images() | self.photos.allowed() | self.image_aliases
+        allowed |= {logo.site_path: sha256(logo.source.read_bytes()) for logo in self.funding.logos}
+        problems += check_output(site_dir, allowed)
         if problems:
             raise PluginError(DataErrors(problems).report().replace("Die Daten enthalten", "Die gebaute Website hat"))
+        self._report_left_out()
+
+    def _report_left_out(self) -> None:
+        assert self.project is not None
+        for source, reason in sorted(self.photos.left_out.items()):
+            uses = list(self.image_uses.get(source, []))
+            for (kind, item_id), doc in self.project.sources.items():
+                record = self.project.offers.get(item_id) if kind == "offers" else \
+                    self.project.events.get(item_id) if kind == "events" else None
+                if record is not None and record.image == source:
+                    uses.append(doc.file)
+            where = ", ".join(sorted(set(uses))) or "nirgends"
+            notice.warning(f"Bild {source} wird nicht veröffentlicht ({reason}). Es war verwendet in: {where}. "
+                           "Die Seiten wurden ohne das Bild gebaut.")
 
     # on_serve: `make serve` rebuilds when staff save a data file, not only a Markdown page.
     def on_serve(self, server, config: MkDocsConfig, builder):

@@ -1,0 +1,96 @@
+"""All images of a build: consent verdicts, the pipeline's variants, and what is left out.
+
+Engine-agnostic: the adapter asks this module which files to publish, how to write a `<picture>`
+for a source image, and which site paths the output check allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .consent import RASTER_SUFFIXES, check_all, find_images
+from .errors import DataError
+from .imagecheck import sha256, svg_embeds_raster
+from .images import ImageProblem, Processed, process
+from .loader import Project
+
+
+@dataclass
+class PhotoSet:
+    published: dict[str, Processed] = field(default_factory=dict)   # "media/x.jpg" → variants
+    passthrough: dict[str, bytes] = field(default_factory=dict)     # "content/plan.svg" → bytes as they are
+    left_out: dict[str, str] = field(default_factory=dict)          # source → why (withdrawn, expired)
+    errors: list[DataError] = field(default_factory=list)
+    encoded: int = 0
+    from_cache: int = 0
+
+    def allowed(self) -> dict[str, str]:
+        """Site path → sha256 of every image file this build may publish."""
+        result = {v.path: sha256(v.data) for p in self.published.values() for v in p.variants}
+        for source, data in self.passthrough.items():
+            result[site_path_of(source)] = sha256(data)
+        return result
+
+    def status(self, source: str) -> str:
+        if source in self.published or source in self.passthrough:
+            return "published"
+        return "left_out" if source in self.left_out else "unknown"
+
+
+def site_path_of(source: str) -> str:
+    """Where a file from content/ lands in the site (docs_dir is content/)."""
+    return source.removeprefix("content/")
+
+
+def _stem(source: str) -> str:
+    name = Path(source).stem.lower()
+    return "".join(c if c.isalnum() or c == "-" else "-" for c in name).strip("-") or "bild"
+
+
+def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path | None) -> PhotoSet:
+    result = PhotoSet()
+    images = find_images(root)
+    check = check_all(root, today, images)
+    result.errors += check.errors
+    # Images named in offers and events must exist (their consent is then checked like any other).
+    if project is not None:
+        for (kind, item_id), doc in project.sources.items():
+            if kind not in ("offers", "events"):
+                continue
+            record = (project.offers if kind == "offers" else project.events)[item_id]
+            if record.image and not (root / record.image).is_file():
+                line, col = doc.line_of(("image",))
+                result.errors.append(DataError(doc.file, line, col, f"Das Bild „{record.image}“ gibt es nicht.",
+                                               "Prüfen Sie Ordner und Dateinamen (Groß- und Kleinschreibung zählt).",
+                                               field="image"))
+    for source, verdict in check.verdicts.items():
+        if not verdict.publish:
+            result.left_out[source] = verdict.reason
+            continue
+        path = root / source
+        data = path.read_bytes()
+        if path.suffix.lower() == ".svg":
+            if svg_embeds_raster(data):
+                result.errors.append(DataError(source, None, None,
+                                               "Die SVG-Grafik enthält ein eingebettetes Foto; das wird nicht veröffentlicht.",
+                                               "Legen Sie das Foto als eigene Datei mit eigener Einwilligung ab."))
+            else:
+                result.passthrough[source] = data
+            continue
+        if path.suffix.lower() not in RASTER_SUFFIXES:
+            result.errors.append(DataError(source, None, None, "Dieses Dateiformat wird nicht veröffentlicht.",
+                                           "Verwenden Sie JPEG, PNG oder SVG."))
+            continue
+        try:
+            processed = process(data, source, _stem(source), cache_dir)
+        except ImageProblem as problem:
+            result.errors.append(DataError(source, None, None, str(problem), ""))
+            continue
+        result.published[source] = processed
+        if processed.cached:
+            result.from_cache += 1
+        else:
+            result.encoded += 1
+    return result
