@@ -86,9 +86,18 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
     p_build.add_argument("-d", "--site-dir", default="site", type=Path)
     p_build.add_argument("--strict", action="store_true", help="Warnungen (z. B. kaputte Links) sind Fehler.")
+    p_hash = sub.add_parser("consent-hash", help="Prüfsumme (sha256) eines Bildes für seine Einwilligung ausgeben.")
+    p_hash.add_argument("image", type=Path)
     p_schema = sub.add_parser("schema", help="JSON-Schemas für Editoren neu schreiben (Ordner schema/).")
     p_schema.add_argument("-o", "--output", default="schema", type=Path)
     args = parser.parse_args(argv)
+    if args.command == "consent-hash":
+        import hashlib
+        if not args.image.is_file():
+            print(f"Die Datei {args.image} gibt es nicht.", file=sys.stderr)
+            return 1
+        print(f"sha256: {hashlib.sha256(args.image.read_bytes()).hexdigest()}")
+        return 0
     if args.command == "schema":
         from .schema import write_all
         for path in write_all(args.output):

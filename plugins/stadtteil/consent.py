@@ -72,10 +72,10 @@ class ConsentRecord(BaseModel):
         if self.persons == "depicted" and not self.consents:
             raise _fail("Auf dem Bild sind Menschen zu sehen, aber es ist keine Einwilligung eingetragen.",
                         "Tragen Sie unter „consents“ für jede abgebildete Person die Nummer ihres Formulars ein.",
-                        at="consents")
+                        at="persons")
         if self.persons == "none" and not (self.checked_by and self.checked_on):
             raise _fail("Bei „persons: none“ fehlt, wer wann geprüft hat, dass niemand zu erkennen ist.",
-                        "Ergänzen Sie „checked_by“ (Kürzel) und „checked_on“ (Datum).", at="checked_by")
+                        "Ergänzen Sie „checked_by“ (Kürzel) und „checked_on“ (Datum).", at="persons")
         return self
 
 
@@ -113,6 +113,9 @@ def load_withdrawn(root: Path) -> tuple[dict[str, dt.date], list[DataError]]:
     path = root / "consent" / "withdrawn.yml"
     if not path.exists():
         return {}, []
+    lines = path.read_bytes().decode("utf-8", errors="replace").splitlines()
+    if all(not line.strip() or line.lstrip().startswith("#") for line in lines):
+        return {}, []  # no withdrawals yet: an empty list is fine here
     doc, problems = load_file(path, "consent/withdrawn.yml")
     if doc is None:
         return {}, problems
