@@ -63,6 +63,14 @@ def build_date(option: str | None) -> dt.date:
     return dt.datetime.now(TZ).date()
 
 
+def fix_theme_markup(html: str) -> str:
+    html = re.sub(r'(<input class="md-(?:toggle|nav__toggle)[^>]*type="checkbox"[^>]*?) autocomplete="off"', r"\1", html)
+    html = html.replace(' tabindex=""', "")
+    if 'id="__toc"' not in html:
+        html = html.replace(' for="__toc"', "")
+    return html
+
+
 class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     supports_multiple_instances = False
 
@@ -258,6 +266,15 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                     parent.decompose()
                 changed = True
         return str(soup) if changed else html
+
+    # on_post_page: Material's templates write a few attributes the HTML standard does not allow
+    # (found by the Nu Html Checker); mend them here, in the adapter, where the theme is known.
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return fix_theme_markup(output)
+
+    # on_post_template: the same for pages rendered from a template alone (404.html).
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        return fix_theme_markup(output_content)
 
     # on_post_build, last of all plugins: the finished HTML is what residents get, so that is what is
     # checked; `stadtteil build` only publishes a site that passed.

@@ -1,0 +1,170 @@
+"""Accessible and private, proven in real Chromium on every page of the built site (not a sample).
+
+axe-core (WCAG 2.0/2.1 A and AA rules) at desktop and phone width, the Nu Html Checker, network traffic
+recorded per page, page weight, keyboard, landmarks, headings, small screens, and the site without JS.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from browser import DESKTOP, PHONE, browser, serve
+
+REPO = Path(__file__).resolve().parents[1]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BUDGET = 150 * 1024
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("a11y") / "site"
+    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(REPO / "mkdocs.yml"), "-d",
+                             str(out)], capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-11-24"})
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def pages(site: Path) -> list[str]:
+    """Every page of the build output, as URL paths."""
+    found = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        found.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return found
+
+
+def test_axe_finds_nothing_on_any_page_at_desktop_and_phone_width(site):
+    assert AXE.exists(), "axe-core fehlt: `npm ci`"
+    script = AXE.read_text()
+    all_pages = pages(site)
+    assert len(all_pages) > 50
+    problems = []
+    with serve(site) as base, browser() as chromium:
+        for viewport in (DESKTOP, PHONE):
+            page = chromium.new_page(viewport=viewport)
+            for path in all_pages:
+                page.goto(base + path)
+                page.add_script_tag(content=script)
+                violations = page.evaluate(
+                    "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+                    ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))", TAGS)
+                problems += [f"{viewport['width']}px {path or '/'}: {v}" for v in violations]
+            page.close()
+    assert problems == []
+
+
+def test_nu_html_checker_finds_no_error(site):
+    java = shutil.which("java")
+    assert java, "Java fehlt (für den Nu Html Checker); .ci/run installiert es."
+    assert VNU.exists(), "vnu-jar fehlt: `npm ci`"
+    result = subprocess.run([java, "-jar", str(VNU), "--format", "json", "--errors-only", "--skip-non-html", str(site)],
+                            capture_output=True, text=True)
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    assert [f"{m.get('url', '')[-60:]}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
+
+
+def test_no_request_to_another_host_no_cookies_no_storage_and_light(site):
+    heaviest = (0, "")
+    problems = []
+    with serve(site) as base, browser() as chromium:
+        host = urlsplit(base).netloc
+        for path in pages(site):
+            context = chromium.new_context(viewport=PHONE)
+            page = context.new_page()
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            page.mouse.wheel(0, 20000)            # lazy images below the first screen load too
+            page.wait_for_load_state("networkidle")
+            foreign = [u for u in requested if urlsplit(u).netloc != host]
+            if foreign:
+                problems.append(f"{path}: fremde Adressen {foreign}")
+            if context.cookies():
+                problems.append(f"{path}: Cookies {context.cookies()}")
+            storage = page.evaluate("[Object.keys(localStorage), Object.keys(sessionStorage)]")
+            if storage != [[], []]:
+                problems.append(f"{path}: Speicher im Browser {storage}")
+            weight = 0
+            for url in set(requested):
+                file = site / unquote(urlsplit(url).path).lstrip("/")
+                file = file / "index.html" if file.is_dir() else file
+                if "/assets/images/" in url and "favicon" not in url:
+                    continue  # photos are budgeted separately (responsive, lazy)
+                weight += len(gzip.compress(file.read_bytes(), 6))
+            heaviest = max(heaviest, (weight, path))
+            context.close()
+    assert problems == []
+    assert heaviest[0] <= BUDGET, f"{heaviest[1]}: {heaviest[0]} Bytes komprimiert"
+
+
+def test_keyboard_skip_link_focus_landmarks_and_headings(site):
+    with serve(site) as base, browser() as chromium:
+        page = chromium.new_page(viewport=DESKTOP)
+        for path in pages(site):
+            page.goto(base + path)
+            if path == "404.html":
+                continue
+            page.keyboard.press("Tab")
+            first = page.evaluate("""() => { const a = document.activeElement; const s = getComputedStyle(a);
+                return [a.className, a.getAttribute('href'), a.textContent.trim(), s.outlineStyle !== 'none' || s.boxShadow !== 'none',
+                        a.getBoundingClientRect().height > 0]; }""")
+            assert "md-skip" in first[0] and first[1].startswith("#"), (path, first)
+            assert first[3] and first[4], (path, "Fokus nicht sichtbar", first)
+            landmarks = page.evaluate("""() => ['header', 'nav', 'main', 'footer'].filter(s => !document.querySelector(s))""")
+            assert landmarks == [], (path, landmarks)
+            levels = page.evaluate("() => [...document.querySelectorAll('main h1, main h2, main h3, main h4')].map(h => +h.tagName[1])")
+            assert levels and levels[0] == 1 and levels.count(1) == 1, (path, levels)
+            for before, after in zip(levels, levels[1:]):
+                assert after <= before + 1, (path, levels)
+            assert page.evaluate("document.documentElement.lang") == "de"
+
+
+def test_readable_at_320_px_and_at_200_percent_zoom(site):
+    with serve(site) as base, browser() as chromium:
+        for viewport in ({"width": 320, "height": 640}, {"width": 640, "height": 400}):   # 640 = 1280 at 200 %
+            page = chromium.new_page(viewport=viewport)
+            for path in pages(site):
+                page.goto(base + path)
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 1, (viewport["width"], path, overflow)
+            page.close()
+
+
+def test_site_works_without_javascript(site):
+    with serve(site) as base, browser() as chromium:
+        context = chromium.new_context(viewport=PHONE, java_script_enabled=False)
+        page = context.new_page()
+        page.goto(base)
+        assert "Heute im Stadtteilbüro" in page.inner_text("main")
+        page.click("label.md-header__button[for='__drawer']")   # Material's drawer is a CSS-only checkbox
+        page.get_by_role("link", name="Wochenplan", exact=True).first.click()
+        assert page.url.endswith("/wochenplan/")
+        assert "Donnerstag" in page.inner_text("main")
+        page.goto(base + "angebote/")
+        page.get_by_role("link", name="Frauen").first.click()
+        assert "Angebote für Frauen" in page.inner_text("main h1")
+        page.goto(base + "angebote/naehtreff/")
+        href = page.get_by_role("link", name="In meinen Kalender").get_attribute("href")
+        response = page.request.get(base + "angebote/naehtreff/" + href)
+        assert response.ok and response.body().startswith(b"BEGIN:VCALENDAR")
+        context.close()
+
+
+def test_cancelled_dates_are_not_marked_by_colour_alone(site):
+    from bs4 import BeautifulSoup
+    soup = BeautifulSoup((site / "angebote" / "naehtreff" / "index.html").read_text(), "html.parser")
+    for item in soup.select("li.st-cancelled"):
+        assert "fällt aus" in item.get_text()
