@@ -168,3 +168,30 @@ def test_cancelled_dates_are_not_marked_by_colour_alone(site):
     soup = BeautifulSoup((site / "angebote" / "naehtreff" / "index.html").read_text(), "html.parser")
     for item in soup.select("li.st-cancelled"):
         assert "fällt aus" in item.get_text()
+
+
+def test_legal_pages_are_complete_and_linked_from_every_footer(site):
+    from bs4 import BeautifulSoup
+
+    def text(path):
+        return " ".join(BeautifulSoup((site / path / "index.html").read_text(), "html.parser")
+                        .select_one("article").get_text(" ").split())
+
+    impressum = text("impressum")
+    for words in ("§ 5 Digitale-Dienste-Gesetz", "Arbeitsgemeinschaft soziale Brennpunkte Bottrop e.V.", "Borsigweg 2",
+                  "Vertreten durch", "§ 18 Absatz 2 Medienstaatsvertrag"):
+        assert words in impressum
+    privacy = text("datenschutz")
+    for words in ("keine Cookies", "Datenschutzbeauftragte", "Server-Logs", "Rechtsgrundlage", "Speicherdauer: 7 Tage",
+                  "Empfänger", "Art. 15 DSGVO", "Beschwerde", "Landesbeauftragten für Datenschutz"):
+        assert words in privacy
+    statement = text("barrierefreiheit")
+    for words in ("teilweise vereinbar", "Nicht barrierefreie Inhalte", "Grund:", "Alternative:", "24. November 2026",
+                  "innerhalb von zwei Wochen", "Ombudsstelle", "ombudsstelle-barrierefreie-it@mags.nrw.de"):
+        assert words in statement
+    form = BeautifulSoup((site / "barrierefreiheit" / "index.html").read_text(), "html.parser").select_one("form.st-feedback")
+    assert form["action"].startswith("mailto:") and all(form.find("label", attrs={"for": i["id"]})
+                                                        for i in form.select("input, textarea"))
+    for html in site.rglob("*.html"):
+        footer = BeautifulSoup(html.read_text(), "html.parser").select_one(".st-footer__links")
+        assert {a.get_text() for a in footer.find_all("a")} >= {"Impressum", "Datenschutz", "Barrierefreiheit"}, html

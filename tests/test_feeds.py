@@ -41,6 +41,12 @@ address: {street: Horster Straße 228, postcode: "46236", city: Bottrop}
 closures:
   - {from: 2026-12-23, until: 2027-01-02, reason: Weihnachtspause}
   - public_holidays: NW
+legal:
+  represented_by: [{name: Erika Beispiel}]
+  responsible_for_content: {name: Erika Beispiel}
+  data_protection_officer: {name: Max Datenschutz}
+  hosting: {name: Beispiel-Hosting GmbH}
+  accessibility: {prepared_on: 2026-09-01, reviewed_on: 2026-09-01}
 """
 OFFERS = {
     "naehtreff": """\

@@ -308,6 +308,45 @@ Registration = Annotated[
 ]
 
 
+class LegalPerson(StaffModel):
+    """A person or organisation named on the legal pages."""
+
+    name: PlainStr
+    role: PlainStr | None = None
+    address: Address | None = None
+    email: Email | None = None
+    phone: PlainStr | None = None
+
+
+class KnownIssue(StaffModel):
+    text: Text
+    reason: Text | None = None
+    alternative: Text | None = None
+
+
+class AccessibilityStatement(StaffModel):
+    status: Literal["vollständig", "teilweise", "nicht"] = "teilweise"
+    prepared_on: Date
+    reviewed_on: Date
+    method: Text = Field(default_factory=lambda: {"de": "Selbstbewertung mit automatischen Prüfungen in einem "
+                                                           "echten Browser (axe-core, Nu Html Checker) und Prüfung "
+                                                           "mit Tastatur"})
+    known_issues: list[KnownIssue] = Field(default_factory=list)
+    answer_within: Text = Field(default_factory=lambda: {"de": "innerhalb von zwei Wochen"})
+
+
+class Legal(StaffModel):
+    """What Impressum, Datenschutzerklärung and Erklärung zur Barrierefreiheit are made from."""
+
+    represented_by: list[LegalPerson] = Field(min_length=1)
+    register_entry: PlainStr | None = Field(None, alias="register")
+    responsible_for_content: LegalPerson
+    data_protection_officer: LegalPerson
+    hosting: LegalPerson
+    server_log_days: int = Field(7, ge=0, le=90)
+    accessibility: AccessibilityStatement
+
+
 class Office(StaffModel):
     name: PlainStr
     project: PlainStr | None = None
@@ -320,6 +359,7 @@ class Office(StaffModel):
     closures: list[Closure] = Field(default_factory=list)
     locations: dict[str, Location] = Field(default_factory=dict)
     contacts: dict[str, Contact] = Field(default_factory=dict)
+    legal: Legal | None = None
 
     @property
     def public_holidays(self) -> str | None:

@@ -264,10 +264,18 @@ def build_pages(project: Project, today: dt.date, lang: str = "de",
     return pages
 
 
-def default_pages(project: Project, today: dt.date, lang: str = "de") -> list[GeneratedPage]:
+LEGAL_PAGES = {"impressum.md": "impressum.md.j2", "datenschutz.md": "datenschutz.md.j2",
+               "barrierefreiheit.md": "barrierefreiheit.md.j2"}
+
+
+def default_pages(project: Project, today: dt.date, lang: str = "de",
+                  site_url: str = "https://example.org/") -> list[GeneratedPage]:
     """Pages every site needs; a hand-written page with the same path takes precedence."""
-    env = _environment(View(project, today, lang))
-    return [GeneratedPage(CONTACT, _render(env, "contact.md.j2", CONTACT))]
+    env = _environment(View(project, today, lang, site_url))
+    pages = [GeneratedPage(CONTACT, _render(env, "contact.md.j2", CONTACT))]
+    # The legal pages come from office.yml, so they are always complete and current.
+    pages += [GeneratedPage(src, _render(env, template, src)) for src, template in LEGAL_PAGES.items()]
+    return pages
 
 
 BLOCKS = ("today", "week", "opening-hours", "events", "contact", "funding")

@@ -125,6 +125,12 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         except ValueError as exc:
             raise PluginError(str(exc)) from None
         self._placeholders(config)
+        if self.project.office.legal is None:
+            message = ("office.yml: Der Abschnitt „legal“ fehlt (Impressum, Datenschutzerklärung, Erklärung zur "
+                       "Barrierefreiheit). Ein Produktions-Bau veröffentlicht ohne ihn nichts.")
+            if os.environ.get("STADTTEIL_PRODUCTION") == "1" or config.strict:
+                raise PluginError(message)
+            log.warning(message)
         config.extra["stadtteil"] = {"office": self.project.office, "today": self.today, "funding": self.funding,
                                      "eu_statement": funding_rules.EU_STATEMENT}
         return config
@@ -178,7 +184,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 continue
             inclusion = InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.markdown, inclusion=inclusion))
-        for page in default_pages(self.project, self.today):
+        for page in default_pages(self.project, self.today, site_url=self.site_url):
             if files.get_file_from_path(page.src) is None:
                 files.append(File.generated(config, page.src, content=page.markdown))
         if clashes:
