@@ -82,6 +82,8 @@ def test_no_request_to_another_host_no_cookies_no_storage_and_light(site):
         host = urlsplit(base).netloc
         for path in pages(site):
             context = chromium.new_context(viewport=PHONE)
+            context.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                                    "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
             page = context.new_page()
             requested: list[str] = []
             page.on("request", lambda request: requested.append(request.url))
@@ -89,6 +91,11 @@ def test_no_request_to_another_host_no_cookies_no_storage_and_light(site):
             page.wait_for_load_state("networkidle")
             page.mouse.wheel(0, 20000)            # lazy images below the first screen load too
             page.wait_for_load_state("networkidle")
+            violations = page.evaluate("window.__csp")
+            if violations:
+                problems.append(f"{path}: Content-Security-Policy verletzt: {violations}")
+            if 'http-equiv="Content-Security-Policy"' not in (site / unquote(path) / ("" if path.endswith(".html") else "index.html")).read_text():
+                problems.append(f"{path}: keine Content-Security-Policy")
             foreign = [u for u in requested if urlsplit(u).netloc != host]
             if foreign:
                 problems.append(f"{path}: fremde Adressen {foreign}")
@@ -195,3 +202,19 @@ def test_legal_pages_are_complete_and_linked_from_every_footer(site):
     for html in site.rglob("*.html"):
         footer = BeautifulSoup(html.read_text(), "html.parser").select_one(".st-footer__links")
         assert {a.get_text() for a in footer.find_all("a")} >= {"Impressum", "Datenschutz", "Barrierefreiheit"}, html
+
+
+@pytest.mark.parametrize("path", ["angebote/naehtreff/", "wochenplan/", "kontakt/"])
+def test_pages_print_on_a4_with_notice_and_address(site, path):
+    import re
+    with serve(site) as base, browser() as chromium:
+        page = chromium.new_page()
+        page.goto(base + path)
+        page.emulate_media(media="print")
+        shown = page.evaluate("""() => ['.st-print-url', '[data-stadtteil-funding]'].map(s => {
+            const e = document.querySelector(s); return e && getComputedStyle(e).display !== 'none' ? e.textContent : null; })""")
+        pdf = page.pdf(prefer_css_page_size=True)
+    assert shown[0] and f"https://www.gemeinsam-in-batenbrock.example/{path}" in shown[0]
+    assert shown[1] and "Europäischen Sozialfonds" in shown[1]
+    sizes = {tuple(round(float(v)) for v in m) for m in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)}
+    assert sizes == {(595, 842)}  # A4

@@ -25,6 +25,7 @@ from .. import funding as funding_rules
 from .. import photos as photo_rules
 from .. import revisions
 from ..consent import IMAGE_SUFFIXES
+from ..csp import add_meta as add_csp
 from ..errors import DataErrors
 from ..imagecheck import check_output, sha256, theme_images
 from ..images import picture_html
@@ -61,6 +62,11 @@ def build_date(option: str | None) -> dt.date:
     if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
         return dt.datetime.fromtimestamp(int(epoch), TZ).date()
     return dt.datetime.now(TZ).date()
+
+
+def finish_page(html: str) -> str:
+    """Last touches on every rendered page: valid theme markup, then the page's own CSP."""
+    return add_csp(fix_theme_markup(html))
 
 
 def fix_theme_markup(html: str) -> str:
@@ -276,11 +282,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     # on_post_page: Material's templates write a few attributes the HTML standard does not allow
     # (found by the Nu Html Checker); mend them here, in the adapter, where the theme is known.
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return fix_theme_markup(output)
+        return finish_page(output)
 
     # on_post_template: the same for pages rendered from a template alone (404.html).
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
-        return fix_theme_markup(output_content)
+        return finish_page(output_content) if template_name.endswith(".html") else output_content
 
     # on_post_build, last of all plugins: the finished HTML is what residents get, so that is what is
     # checked; `stadtteil build` only publishes a site that passed.
