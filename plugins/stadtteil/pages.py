@@ -278,6 +278,28 @@ def default_pages(project: Project, today: dt.date, lang: str = "de",
     return pages
 
 
+SEARCH = "suche.md"
+
+
+def search_page(project: Project, today: dt.date, entries: list[dict[str, str]], lang: str = "de") -> GeneratedPage:
+    """The A–Z page that is also the search index (``entries``: title, description, src of every page)."""
+    env = _environment(View(project, today, lang))
+    ordered = sorted(entries, key=lambda e: e["title"].lower().replace("„", "").replace("!", ""))
+    return GeneratedPage(SEARCH, _render(env, "search.md.j2", SEARCH, entries=ordered))
+
+
+def page_entries(pages: list[GeneratedPage]) -> list[dict[str, str]]:
+    """Title and description of generated pages, read from their front matter."""
+    import yaml
+    entries = []
+    for page in pages:
+        head = page.markdown.split("---", 2)[1] if page.markdown.startswith("---") else ""
+        meta = yaml.safe_load(head) or {}
+        entries.append({"title": str(meta.get("title", page.src)), "description": str(meta.get("description", "")),
+                        "src": page.src})
+    return entries
+
+
 BLOCKS = ("today", "week", "opening-hours", "events", "contact", "funding")
 
 

@@ -33,7 +33,8 @@ from ..feeds import FeedBuilder, FeedSettings
 from ..formatting import page_url
 from ..loader import Project, check_calendar, load_project
 from ..models import Settings
-from ..pages import BLOCKS, build_pages, default_pages, event_src, offer_src, render_block
+from ..pages import (BLOCKS, SEARCH, build_pages, default_pages, event_src, offer_src, page_entries, render_block,
+                     search_page)
 from ..schedule import TZ
 from .config import StadtteilConfig
 
@@ -184,21 +185,37 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         for processed in self.photos.published.values():
             for variant in processed.variants:
                 files.append(File.generated(config, variant.path, content=variant.data))
-        for page in build_pages(self.project, self.today, site_url=self.site_url, photos=self.photos):
+        generated = build_pages(self.project, self.today, site_url=self.site_url, photos=self.photos)
+        generated += [p for p in default_pages(self.project, self.today, site_url=self.site_url)
+                      if files.get_file_from_path(p.src) is None]
+        for page in generated:
             if files.get_file_from_path(page.src) is not None:
                 clashes.append(page.src)
                 continue
             inclusion = InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src, content=page.markdown, inclusion=inclusion))
-        for page in default_pages(self.project, self.today, site_url=self.site_url):
-            if files.get_file_from_path(page.src) is None:
-                files.append(File.generated(config, page.src, content=page.markdown))
         if clashes:
             raise PluginError(
                 "Diese Seiten gibt es doppelt, als Datei in content/ und aus den Daten erzeugt: "
                 + ", ".join(f"content/{c}" for c in clashes)
                 + ". Benennen Sie die Datei in content/ um oder löschen Sie sie.")
+        if files.get_file_from_path(SEARCH) is None:
+            entries = page_entries(generated) + self._content_entries(files)
+            files.append(File.generated(config, SEARCH, content=search_page(self.project, self.today, entries).markdown))
         return files
+
+    @staticmethod
+    def _content_entries(files: Files) -> list[dict[str, str]]:
+        """Titles and descriptions of the hand-written pages, from their front matter."""
+        from mkdocs.utils.meta import get_data
+        entries = []
+        for file in files.documentation_pages():
+            if file.generated_by or not file.abs_src_path:
+                continue
+            _, meta = get_data(Path(file.abs_src_path).read_text(encoding="utf-8"))
+            entries.append({"title": str(meta.get("title", Path(file.src_uri).stem)),
+                            "description": str(meta.get("description", "")), "src": file.src_uri})
+        return entries
 
     def _feeds(self):
         """The calendar files, from the same schedule engine as the pages' "next dates"."""
