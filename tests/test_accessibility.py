@@ -243,3 +243,20 @@ def test_search_page_is_the_index_and_filters_as_you_type(site):
         page.goto(base + "suche/")
         assert page.locator(".st-search__list li").count() == total and not page.is_visible("#st-search-input")
         nojs.close()
+
+
+def test_phone_menu_opens_with_the_keyboard_and_hides_closed_links(site):
+    with serve(site) as base, browser() as chromium:
+        page = chromium.new_page(viewport=PHONE)
+        page.goto(base)
+        page.keyboard.press("Tab")                      # skip link
+        page.keyboard.press("Tab")                      # the menu button, not the hidden drawer's links
+        assert page.evaluate("document.activeElement.getAttribute('for')") == "__drawer"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.getElementById('__drawer').checked")
+        assert page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null")
+        page.keyboard.press("Escape")
+        assert not page.evaluate("document.getElementById('__drawer').checked")
+        page.wait_for_timeout(400)
+        hidden = page.evaluate("getComputedStyle(document.querySelector('.md-sidebar--primary')).visibility")
+        assert hidden == "hidden"

@@ -75,6 +75,11 @@ def fix_theme_markup(html: str) -> str:
     html = html.replace(' tabindex=""', "")
     if 'id="__toc"' not in html:
         html = html.replace(' for="__toc"', "")
+    # The menu button is a <label>; make it reachable and operable by keyboard (assets/menu.js).
+    # (A label tied to a control may carry no role or aria-*: its name is visually hidden text.)
+    html = html.replace('<label class="md-header__button md-icon" for="__drawer">',
+                        '<label class="md-header__button md-icon" for="__drawer" tabindex="0">'
+                        '<span class="st-sr-only">Menü</span>')
     return html
 
 
