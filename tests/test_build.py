@@ -219,7 +219,7 @@ def copy_fixture(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE, project)
     config = project / "mkdocs.yml"
     # The copy lives elsewhere: point the theme override back at the repository's theme.
-    config.write_text(config.read_text().replace("../../../theme", str(REPO / "theme")))
+    # The theme ships with the package: a copy elsewhere builds as it is.
     return project
 
 

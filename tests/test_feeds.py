@@ -100,7 +100,7 @@ MKDOCS = """\
 site_name: Kalenderbüro
 site_url: https://kalender.example.org/
 docs_dir: content
-theme: {name: material, custom_dir: THEME, language: de, font: false}
+theme: {name: material, language: de, font: false}
 markdown_extensions: [attr_list, md_in_html, def_list, toc]
 plugins:
   - stadtteil:
@@ -121,7 +121,7 @@ def write_project(root: Path) -> Path:
     for name, text in EVENTS.items():
         (root / "events" / f"{name}.yml").write_text(text, encoding="utf-8")
     (root / "content" / "index.md").write_text("# Start\n\n<!-- stadtteil:today -->\n", encoding="utf-8")
-    (root / "mkdocs.yml").write_text(MKDOCS.replace("THEME", str(REPO / "theme")), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
     return root
 
 

@@ -38,6 +38,7 @@ from ..pages import (BLOCKS, SEARCH, build_pages, default_pages, event_src, offe
 from ..schedule import TZ
 from .config import StadtteilConfig
 
+THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 log = logging.getLogger("mkdocs.plugins.stadtteil")
 # Notices that must be seen but must not fail a --strict build (mkdocs counts warnings of its own
 # loggers): an image left out after a withdrawn consent is the system working, not a build error.
@@ -95,6 +96,17 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     # site_dir (it does so right after on_pre_build), so a site built earlier stays untouched.
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # The project's theme (funding bar, EU strip, legal links, styles) ships with the package and
+        # sits right above Material; a site's own `custom_dir` can still override single templates.
+        position = 1 if config.theme.custom_dir else 0
+        if str(THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(position, str(THEME_DIR))
+        for css in ("assets/stadtteil.css",):
+            if css not in [str(c) for c in config.extra_css]:
+                config.extra_css.insert(0, css)
+        for js in ("assets/menu.js",):
+            if js not in [str(getattr(j, "path", j)) for j in config.extra_javascript]:
+                config.extra_javascript.append(js)
         base = Path(config.config_file_path or ".").resolve().parent
         self.root = (base / self.config.data_dir).resolve() if self.config.data_dir else base
         self.today = build_date(self.config.today)
