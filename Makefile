@@ -23,9 +23,10 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
-## check: check the data files only (fast), with German messages
+## check: check the data files only (fast), with German messages (FORMAT=json|github|gitlab for pipelines)
+FORMAT ?= text
 check: $(STAMP)
-	$(BIN)/stadtteil check
+	@$(BIN)/stadtteil check --format $(FORMAT)
 
 # Calendar clients for the tests (ical.js, Thunderbird's parser), pinned by package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json

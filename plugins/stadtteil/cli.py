@@ -16,7 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DataErrors
+import datetime as dt
+
+from .errors import DataError, DataErrors
 from .loader import load_project
 from .models import Settings
 
@@ -36,20 +38,98 @@ def plugin_options(config_file: Path) -> dict:
     return {}
 
 
-def check(config_file: Path) -> int:
+def collect(config_file: Path, today: dt.date | None = None) -> tuple[list[DataError], list[str], str]:
+    """Every mistake a build would find in the data, consent records and funding configuration,
+    without building: (errors, warnings, one-line summary)."""
+    from . import funding
+    from .consent import check_all
+    from .loader import check_calendar
+    from .schedule import TZ
+
+    today = today or dt.datetime.now(TZ).date()
     options = plugin_options(config_file)
-    settings = Settings.model_validate({k: options[k] for k in ("categories", "audiences", "topics", "partner_kinds")
-                                        if options.get(k) is not None})
     root = (config_file.parent / options.get("data_dir", ".")).resolve()
+    errors: list[DataError] = []
+    warnings: list[str] = []
+    try:
+        settings = Settings.model_validate({k: options[k] for k in ("categories", "audiences", "topics", "partner_kinds")
+                                            if options.get(k) is not None})
+    except Exception:  # pydantic's own text; the build reports it in detail
+        errors.append(DataError(config_file.name, None, None, "Die Listen (categories, audiences, topics, "
+                                "partner_kinds) im Plugin „stadtteil“ sind fehlerhaft.", ""))
+        settings = Settings()
+    project = None
     try:
         project = load_project(root, settings)
+        warnings += check_calendar(project, today)
     except DataErrors as exc:
-        print(exc.report().replace("Die Website wurde nicht gebaut; die zuletzt veröffentlichte Fassung "
-                                   "bleibt unverändert.", "Bitte korrigieren Sie diese Stellen."), file=sys.stderr)
-        return 1
-    print(f"Alles in Ordnung: {len(project.offers)} Angebote, {len(project.events)} Veranstaltungen, "
-          f"{len(project.partners)} Partner.")
-    return 0
+        errors += exc.errors
+    consent = check_all(root, today)
+    errors += consent.errors
+    try:
+        configured = funding.configure(options.get("funding"), root, config_file.name)
+        if configured.placeholders:
+            warnings.append("Förderhinweis: Platzhalter für " + ", ".join(l.id for l in configured.placeholders))
+    except ValueError as exc:
+        errors.append(DataError(config_file.name, None, None, str(exc).split(":", 1)[-1].strip(), ""))
+    summary = (f"{len(project.offers)} Angebote, {len(project.events)} Veranstaltungen, {len(project.partners)} Partner, "
+               f"{len(consent.verdicts)} Bilder" if project else "")
+    return DataErrors(errors).errors if errors else [], warnings, summary
+
+
+def _text_report(errors: list[DataError]) -> str:
+    lines = [f"{len(errors)} Fehler gefunden:" if len(errors) != 1 else "1 Fehler gefunden:", ""]
+    for file in sorted({e.file for e in errors}):
+        lines.append(file)
+        for e in [e for e in errors if e.file == file]:
+            where = f"Zeile {e.line}" + (f", Spalte {e.column}" if e.column else "") if e.line else "Datei"
+            field = f"Feld „{e.field}“: " if e.field else ""
+            lines.append(f"  {where}: {field}{e.message} {e.hint}".rstrip())
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _github(errors: list[DataError]) -> str:
+    def esc(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    out = []
+    for e in errors:
+        props = [f"file={e.file}"] + ([f"line={e.line}"] if e.line else []) + ([f"col={e.column}"] if e.column else [])
+        props.append("title=" + esc(f"Feld {e.field}" if e.field else "Datenfehler").replace(",", "%2C").replace(":", "%3A"))
+        out.append(f"::error {','.join(props)}::{esc((e.message + ' ' + e.hint).strip())}")
+    return "\n".join(out)
+
+
+def _gitlab(errors: list[DataError]) -> str:
+    import hashlib
+    import json
+    report = [{"description": (e.message + " " + e.hint).strip(), "check_name": "stadtteil",
+               "fingerprint": hashlib.sha1(f"{e.file}:{e.line}:{e.message}".encode()).hexdigest(),
+               "severity": "major", "location": {"path": e.file, "lines": {"begin": e.line or 1}}} for e in errors]
+    return json.dumps(report, ensure_ascii=False, indent=2)
+
+
+def check(config_file: Path, fmt: str = "text", today: dt.date | None = None) -> int:
+    import json
+    errors, warnings, summary = collect(config_file, today)
+    if fmt == "json":
+        print(json.dumps({"ok": not errors, "errors": [e.__dict__ for e in errors], "warnings": warnings},
+                         ensure_ascii=False, indent=2))
+    elif fmt == "github":
+        if errors:
+            print(_github(errors))
+        for warning in warnings:
+            print(f"::warning::{warning}")
+    elif fmt == "gitlab":
+        print(_gitlab(errors))
+    else:
+        for warning in warnings:
+            print(f"Hinweis: {warning}", file=sys.stderr)
+        if errors:
+            print(_text_report(errors) + "Bitte korrigieren Sie diese Stellen.", file=sys.stderr)
+        else:
+            print(f"Alles in Ordnung: {summary}.")
+    return 1 if errors else 0
 
 
 def build(config_file: Path, site_dir: Path, strict: bool) -> int:
@@ -82,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_check = sub.add_parser("check", help="Nur die Daten prüfen (schnell).")
     p_check.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
+    p_check.add_argument("--format", default="text", choices=["text", "json", "github", "gitlab"],
+                         help="Ausgabe: text (Standard), json, github (Anmerkungen in Pull Requests), "
+                              "gitlab (Code-Quality-Bericht für Merge Requests)")
+    p_check.add_argument("files", nargs="*", help="(für pre-commit) geänderte Dateien; geprüft wird immer alles")
     p_build = sub.add_parser("build", help="Website bauen; die alte bleibt bei Fehlern erhalten.")
     p_build.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
     p_build.add_argument("-d", "--site-dir", default="site", type=Path)
@@ -104,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"geschrieben: {path}")
         return 0
     if args.command == "check":
-        return check(args.config_file.resolve())
+        return check(args.config_file.resolve(), args.format)
     return build(args.config_file.resolve(), args.site_dir.resolve(), args.strict)
 
 

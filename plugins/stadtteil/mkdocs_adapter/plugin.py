@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import os
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -333,6 +334,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         problems += check_output(site_dir, allowed)
         if problems:
             raise PluginError(DataErrors(problems).report().replace("Die Daten enthalten", "Die gebaute Website hat"))
+        # Hosts that read a `_headers` file (Netlify, Cloudflare Pages) get the calendar type and headers;
+        # mkdocs skips files starting with "_", so it is written here.
+        shutil.copyfile(THEME_DIR.parent / "data" / "_headers", site_dir / "_headers")
         self._report_left_out()
 
     def _report_left_out(self) -> None:

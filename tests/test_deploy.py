@@ -1,0 +1,163 @@
+"""Publishing: the pipelines are well-formed and the nginx configuration serves the site correctly."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+MAKE_TARGETS = set(re.findall(r"^([a-z][a-z-]*):", (REPO / "Makefile").read_text(), re.M))
+
+
+def make_targets_in(commands: list[str]) -> set[str]:
+    found = set()
+    for command in commands:
+        for match in re.finditer(r"\bmake(?: -s)? ([a-z][a-z-]*)", command):
+            found.add(match.group(1))
+    return found
+
+
+def test_github_workflow_checks_builds_in_production_and_deploys_only_after_success():
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text())
+    on = workflow.get("on") or workflow.get(True)         # YAML 1.1 reads the key `on` as true
+    assert {"push", "pull_request", "schedule"} <= set(on)
+    jobs = workflow["jobs"]
+    assert jobs["build"]["needs"] == "check" and jobs["deploy"]["needs"] == "build"
+    for job in jobs.values():
+        for step in job["steps"]:
+            assert ("uses" in step) != ("run" in step), step
+            assert "uses" not in step or re.match(r"^actions/[a-z-]+@v\d+$", step["uses"]), step
+    runs = [s["run"] for j in jobs.values() for s in j["steps"] if "run" in s]
+    assert make_targets_in(runs) <= MAKE_TARGETS
+    build_env = next(s for s in jobs["build"]["steps"] if s.get("run") == "make site")["env"]
+    assert build_env["STADTTEIL_PRODUCTION"] == "1"
+    assert "--format github" in (REPO / "Makefile").read_text().replace("$(FORMAT)", "github") or "FORMAT=github" in runs[0]
+    assert jobs["deploy"]["if"].startswith("github.event_name != 'pull_request'")
+
+
+def test_gitlab_pipeline_checks_builds_in_production_and_publishes_public():
+    pipeline = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text())
+    assert pipeline["stages"] == ["check", "build", "deploy"]
+    assert pipeline["check"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert pipeline["build"]["variables"]["STADTTEIL_PRODUCTION"] == "1" and pipeline["build"]["needs"] == ["check"]
+    assert pipeline["pages"]["needs"] == ["build"] and pipeline["pages"]["artifacts"]["paths"] == ["public"]
+    scripts = [line for job in ("check", "build", "pages") for line in pipeline[job]["script"]]
+    assert make_targets_in(scripts) <= MAKE_TARGETS | {".venv"}
+
+
+def test_pre_commit_runs_the_check_on_data_files():
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+    hook = config["repos"][0]["hooks"][0]
+    assert hook["entry"] == "make check" and re.match(hook["files"], "offers/naehtreff.yml")
+    assert not re.match(hook["files"], "plugins/stadtteil/cli.py")
+
+
+def test_check_formats_for_pipelines(tmp_path):
+    import json
+    project = tmp_path / "p"
+    shutil.copytree(REPO / "tests" / "fixtures" / "mini", project, ignore=shutil.ignore_patterns(".cache"))
+    offer = project / "offers" / "naehtreff.yml"
+    offer.write_text(offer.read_text().replace("weekly: [do]", "weekly: [donnerstag]"))
+
+    def run(fmt):
+        return subprocess.run([sys.executable, "-m", "stadtteil.cli", "check", "-f", str(project / "mkdocs.yml"),
+                               "--format", fmt], capture_output=True, text=True)
+    text = run("text")
+    assert text.returncode == 1 and "offers/naehtreff.yml\n  Zeile 14, Spalte 14: Feld „weekly“" in text.stderr
+    github = run("github")
+    assert github.stdout.startswith("::error file=offers/naehtreff.yml,line=14,col=14,")
+    gitlab = json.loads(run("gitlab").stdout)
+    assert gitlab[0]["location"] == {"path": "offers/naehtreff.yml", "lines": {"begin": 14}}
+    data = json.loads(run("json").stdout)
+    assert data["ok"] is False and data["errors"][0]["line"] == 14
+    offer.write_text(offer.read_text().replace("[donnerstag]", "[do]"))
+    assert run("text").returncode == 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def nginx(tmp_path_factory):
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("nginx fehlt; .ci/run installiert es (Debian-Paket nginx-light).")
+        pytest.skip("nginx fehlt: `apt-get install nginx-light`")
+    tmp = tmp_path_factory.mktemp("nginx")
+    site = tmp / "site"
+    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(REPO / "mkdocs.yml"), "-d",
+                             str(site)], capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    port = free_port()
+    server = (REPO / "deploy" / "nginx.conf").read_text().replace("listen 80;", f"listen 127.0.0.1:{port};") \
+        .replace("root /srv/stadtteil/site;", f"root {site};")
+    (tmp / "logs").mkdir()
+    # As root, nginx's workers would run as nobody and not see pytest's private temp folders.
+    user = "user root;" if os.geteuid() == 0 else ""
+    (tmp / "nginx.conf").write_text(f"""
+{user}
+daemon off; pid {tmp}/nginx.pid; error_log {tmp}/logs/error.log; worker_processes 1;
+events {{ worker_connections 64; }}
+http {{ access_log off; client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp};
+        uwsgi_temp_path {tmp}; scgi_temp_path {tmp}; {server} }}
+""")
+    process = subprocess.Popen([binary, "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}/"
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(base, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base, site
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def get(url: str):
+    try:
+        return urllib.request.urlopen(url, timeout=5)
+    except urllib.error.HTTPError as error:
+        return error
+
+
+def test_nginx_serves_calendars_as_text_calendar_utf8(nginx):
+    base, _ = nginx
+    response = get(base + "kalender/alle.ics")
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.read().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_nginx_sends_security_headers_and_sensible_caching(nginx):
+    base, site = nginx
+    page = get(base + "angebote/naehtreff/")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["Cache-Control"] == "no-cache"
+    bundle = next((site / "assets" / "javascripts").glob("bundle.*.min.js")).name
+    asset = get(base + "assets/javascripts/" + bundle)
+    assert "immutable" in asset.headers["Cache-Control"]
+    missing = get(base + "gibt-es-nicht/")
+    assert missing.status == 404 and b"Kofinanziert von der Europ" in missing.read()
+
+
+def test_headers_file_for_static_hosts_is_in_the_site(nginx):
+    _, site = nginx
+    headers = (site / "_headers").read_text()
+    assert "/*.ics\n  Content-Type: text/calendar; charset=utf-8" in headers
