@@ -157,6 +157,32 @@ def build(config_file: Path, site_dir: Path, strict: bool) -> int:
     return 0
 
 
+SCAFFOLD = Path(__file__).parent / "scaffold"
+
+
+def new_site(folder: Path, name: str, carrier: str, city: str) -> int:
+    """A complete, working site for another neighbourhood, with the same enforcement."""
+    if folder.exists() and any(folder.iterdir()):
+        print(f"Der Ordner {folder} ist nicht leer; bitte einen neuen Ordner angeben.", file=sys.stderr)
+        return 1
+    from .schedule import TZ
+    from .schema import write_all
+    today = dt.datetime.now(TZ).date().isoformat()
+    for source in sorted(SCAFFOLD.rglob("*")):
+        if source.is_dir() or "__pycache__" in source.parts:
+            continue
+        rel = source.relative_to(SCAFFOLD).as_posix().replace("gitignore", ".gitignore")
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = source.read_text(encoding="utf-8")
+        for key, value in (("__NAME__", name), ("__CARRIER__", carrier), ("__CITY__", city), ("__TODAY__", today)):
+            text = text.replace(key, value)
+        target.write_text(text, encoding="utf-8")
+    write_all(folder / "schema")
+    print(f"Neue Website in {folder}/ angelegt. Weiter mit:\n  cd {folder}\n  stadtteil check\n  mkdocs serve")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="stadtteil", description="Website des Stadtteilbüros prüfen und bauen.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -170,11 +196,18 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
     p_build.add_argument("-d", "--site-dir", default="site", type=Path)
     p_build.add_argument("--strict", action="store_true", help="Warnungen (z. B. kaputte Links) sind Fehler.")
+    p_new = sub.add_parser("new", help="Eine neue Website für ein anderes Stadtteilbüro anlegen.")
+    p_new.add_argument("folder", type=Path)
+    p_new.add_argument("--name", default="Stadtteilbüro Neustadt")
+    p_new.add_argument("--carrier", default="Träger e.V.")
+    p_new.add_argument("--city", default="Bottrop")
     p_hash = sub.add_parser("consent-hash", help="Prüfsumme (sha256) eines Bildes für seine Einwilligung ausgeben.")
     p_hash.add_argument("image", type=Path)
     p_schema = sub.add_parser("schema", help="JSON-Schemas für Editoren neu schreiben (Ordner schema/).")
     p_schema.add_argument("-o", "--output", default="schema", type=Path)
     args = parser.parse_args(argv)
+    if args.command == "new":
+        return new_site(args.folder, args.name, args.carrier, args.city)
     if args.command == "consent-hash":
         import hashlib
         if not args.image.is_file():

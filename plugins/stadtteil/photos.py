@@ -49,7 +49,9 @@ def _stem(source: str) -> str:
     return "".join(c if c.isalnum() or c == "-" else "-" for c in name).strip("-") or "bild"
 
 
-def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path | None) -> PhotoSet:
+def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path | None,
+            progress=None) -> PhotoSet:
+    """``progress(done, total, source)`` is called before each image, for long first runs."""
     result = PhotoSet()
     images = find_images(root)
     check = check_all(root, today, images)
@@ -65,7 +67,10 @@ def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path
                 result.errors.append(DataError(doc.file, line, col, f"Das Bild „{record.image}“ gibt es nicht.",
                                                "Prüfen Sie Ordner und Dateinamen (Groß- und Kleinschreibung zählt).",
                                                field="image"))
-    for source, verdict in check.verdicts.items():
+    total = len(check.verdicts)
+    for number, (source, verdict) in enumerate(check.verdicts.items(), start=1):
+        if progress is not None:
+            progress(number, total, source)
         if not verdict.publish:
             result.left_out[source] = verdict.reason
             continue

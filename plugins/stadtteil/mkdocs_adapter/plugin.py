@@ -126,7 +126,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         except DataErrors as exc:
             errors += exc.errors
         # Images and their consent records are checked in the same run: every mistake at once.
-        self.photos = photo_rules.prepare(self.root, self.today, self.project, self.root / ".cache" / "images")
+        self.photos = photo_rules.prepare(self.root, self.today, self.project, self.root / ".cache" / "images",
+                                          progress=lambda done, total, source: log.info(f"Bild {done}/{total}: {source}"))
         errors += self.photos.errors
         if errors:
             # One PluginError with the whole German report: mkdocs prints it without a traceback.
@@ -135,6 +136,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             log.info(f"Bilder: {self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
                      f"{len(self.photos.left_out)} ausgelassen")
         self.image_uses: dict[str, list[str]] = {}
+        self.warning_count = len(warnings)
         for warning in warnings:
             log.warning(warning)
         if not config.use_directory_urls:
@@ -178,7 +180,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.project is not None and self.today is not None
         clashes = []
-        for feed in self._feeds():
+        feeds = self._feeds()
+        self.feed_count = len(feeds)
+        for feed in feeds:
             files.append(File.generated(config, feed.path, content=feed.content))
         for logo in self.funding.logos:
             files.append(File.generated(config, logo.site_path, content=logo.source.read_bytes()))
@@ -338,6 +342,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         # mkdocs skips files starting with "_", so it is written here.
         shutil.copyfile(THEME_DIR.parent / "data" / "_headers", site_dir / "_headers")
         self._report_left_out()
+        pages = sum(1 for _ in site_dir.rglob("*.html"))
+        log.info(f"Zusammenfassung: {pages} Seiten (Deutsch), {self.feed_count} Kalender, Bilder: "
+                 f"{self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
+                 f"{len(self.photos.left_out)} ausgelassen; Förderhinweis und Bilder auf allen Seiten geprüft; "
+                 f"{self.warning_count + len(self.photos.left_out) + len(self.funding.placeholders) > 0 and 'Hinweise oben beachten' or 'keine Hinweise'}.")
 
     def _report_left_out(self) -> None:
         assert self.project is not None
