@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check clean
+.PHONY: site serve test check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 ## test: run every test
 test: $(STAMP) node_modules/.package-lock.json
 	$(BIN)/python -m pytest
+
+## bench: measure build time, scaling, memory and page weight; writes bench/RESULTS.md
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --reps 3
 
 clean:
 	rm -rf site site.new site.old .pytest_cache

@@ -14,13 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 import datetime as dt
 
+import yaml
+
 from .errors import DataError, DataErrors
-from .loader import load_project
-from .models import Settings
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -41,9 +39,11 @@ def plugin_options(config_file: Path) -> dict:
 def collect(config_file: Path, today: dt.date | None = None) -> tuple[list[DataError], list[str], str]:
     """Every mistake a build would find in the data, consent records and funding configuration,
     without building: (errors, warnings, one-line summary)."""
+    # Imported here: `stadtteil build` only starts mkdocs and should not pay for the data modules.
     from . import funding
     from .consent import check_all
-    from .loader import check_calendar
+    from .loader import check_calendar, load_project
+    from .models import Settings
     from .schedule import TZ
 
     today = today or dt.datetime.now(TZ).date()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -185,6 +186,17 @@ _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\
                            r"clip\s*:|font-size\s*:\s*0", re.I)
 
 
+@lru_cache(maxsize=256)
+def _file_problem_cached(path: Path, mtime: float, size: int, name: str) -> str | None:
+    return _image_problem(path.read_bytes(), name)
+
+
+def _file_problem(path: Path, name: str) -> str | None:
+    # The same logo file is checked from every page: read and decode it once per version.
+    stat = path.stat()
+    return _file_problem_cached(path, stat.st_mtime, stat.st_size, name)
+
+
 def _hidden_reason(tag) -> str | None:
     for node in [tag, *tag.parents]:
         if getattr(node, "name", None) is None:
@@ -202,12 +214,14 @@ def _hidden_reason(tag) -> str | None:
     return None
 
 
-def check_page(html: str, page: str, site_dir: Path, funding: Funding) -> list[str]:
-    """Every reason this built page breaks the funding rules (empty: the page is fine)."""
-    soup = BeautifulSoup(html, "html.parser")
+def check_page(html, page: str, site_dir: Path, funding: Funding) -> list[str]:
+    """Every reason this built page breaks the funding rules (empty: the page is fine).
+
+    ``html`` is the page's text or an already parsed BeautifulSoup tree (parsing is the costly part)."""
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
     problems = []
-    bars = soup.select("[data-stadtteil-funding]")
-    strips = soup.select("[data-stadtteil-eu]")
+    bars = soup.find_all(attrs={"data-stadtteil-funding": True})
+    strips = soup.find_all(attrs={"data-stadtteil-eu": True})
     if len(bars) != 1:
         problems.append("die Förderleiste fehlt" if not bars else "die Förderleiste steht mehrfach auf der Seite")
     if len(strips) != 1:
@@ -215,7 +229,7 @@ def check_page(html: str, page: str, site_dir: Path, funding: Funding) -> list[s
     page_dir = (site_dir / page).parent
 
     def check_logo(container, logo: Logo, what: str) -> None:
-        img = container.select_one(f'img[data-funder="{logo.id}"]')
+        img = container.find("img", attrs={"data-funder": logo.id})
         if img is None:
             problems.append(f"{what}: das Logo „{logo.id}“ fehlt")
             return
@@ -229,7 +243,7 @@ def check_page(html: str, page: str, site_dir: Path, funding: Funding) -> list[s
         if not target.resolve().is_file():
             problems.append(f"{what}: die Logo-Datei {src} gibt es nicht")
             return
-        if (problem := _image_problem(target.read_bytes(), src)):
+        if (problem := _file_problem(target.resolve(), src)):
             problems.append(f"{what}: {problem}")
         if (reason := _hidden_reason(img)):
             problems.append(f"{what}: das Logo „{logo.id}“ {reason}")
@@ -252,13 +266,18 @@ def check_page(html: str, page: str, site_dir: Path, funding: Funding) -> list[s
     return problems
 
 
-def check_site(site_dir: Path, funding: Funding) -> list[DataError]:
+def check_site(site_dir: Path, funding: Funding, parsed: dict[str, BeautifulSoup] | None = None) -> list[DataError]:
     """Check every HTML file of a built site; one entry per page that breaks the rules."""
     found = []
     for path in sorted(site_dir.rglob("*.html")):
         page = path.relative_to(site_dir).as_posix()
-        problems = check_page(path.read_text(encoding="utf-8", errors="replace"), page, site_dir, funding)
+        html = parsed[page] if parsed and page in parsed else path.read_text(encoding="utf-8", errors="replace")
+        problems = check_page(html, page, site_dir, funding)
         if problems:
-            found.append(DataError(f"site/{page}", None, None, "Förderhinweis: " + "; ".join(problems) + ".",
-                                   "Die Förderleiste mit allen Pflicht-Logos muss auf jeder Seite sichtbar sein."))
+            found.append(page_error(page, problems))
     return found
+
+
+def page_error(page: str, problems: list[str]) -> DataError:
+    return DataError(f"site/{page}", None, None, "Förderhinweis: " + "; ".join(problems) + ".",
+                     "Die Förderleiste mit allen Pflicht-Logos muss auf jeder Seite sichtbar sein.")

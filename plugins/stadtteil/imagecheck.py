@@ -56,9 +56,9 @@ def _srcset_urls(value: str) -> list[str]:
     return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
-def _references(html: str) -> list[tuple[str, str]]:
-    """(url, where in the page) of every image reference in an HTML document."""
-    soup = BeautifulSoup(html, "html.parser")
+def _references(html) -> list[tuple[str, str]]:
+    """(url, where in the page) of every image reference in an HTML document (text or parsed tree)."""
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
     refs: list[tuple[str, str]] = []
     for tag in soup.find_all(True):
         name = tag.name
@@ -89,57 +89,69 @@ def _references(html: str) -> list[tuple[str, str]]:
     return refs
 
 
-def check_output(site_dir: Path, allowed: dict[str, str]) -> list[DataError]:
-    """``allowed`` maps site paths to the sha256 each file must have."""
+def check_output(site_dir: Path, allowed: dict[str, str], parsed: dict | None = None) -> list[DataError]:
+    """Every image file and every image reference of a built site (``allowed``: site path → sha256)."""
+    errors = check_files(site_dir, allowed)
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir).as_posix()
+        html = parsed[rel] if parsed and rel in parsed else path.read_text(encoding="utf-8", errors="replace")
+        errors += check_html(html, rel, site_dir, allowed)
+    return errors
+
+
+def _report(where: str, message: str) -> DataError:
+    return DataError(where, None, None, message, "")
+
+
+def _check_ref(url: str, base: Path, where: str, site_dir: Path, allowed: dict[str, str]) -> DataError | None:
+    url = url.strip()
+    if not url or url.startswith("#"):
+        return None
+    if url.lower().startswith("data:"):
+        problem = _data_uri_problem(url)
+        return _report(where, f"Bild-Verweis abgelehnt: {problem}.") if problem else None
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") or url.startswith("//"):
+        return _report(where, f"Bild von einem fremden Server ({parts.netloc or url}): abgelehnt – es würde Daten "
+                              "der Besucher weitergeben und hat keine Einwilligung. Legen Sie das Bild mit "
+                              "Einwilligung ins Projekt.")
+    if parts.scheme:
+        return _report(where, f"Bild-Verweis „{url[:60]}“ ist nicht erlaubt.")
+    if Path(unquote(parts.path)).suffix.lower() in _NOT_IMAGES:
+        return None
+    target = (site_dir / unquote(parts.path).lstrip("/")) if parts.path.startswith("/") else \
+        (base / unquote(parts.path))
+    try:
+        rel = target.resolve().relative_to(site_dir.resolve()).as_posix()
+    except ValueError:
+        return _report(where, f"Bild-Verweis „{url}“ zeigt aus der Website hinaus.")
+    if rel not in allowed:
+        return _report(where, f"verweist auf „{rel}“, das kein freigegebenes Bild ist (keine gültige Einwilligung).")
+    return None
+
+
+def check_files(site_dir: Path, allowed: dict[str, str]) -> list[DataError]:
+    """Image files in the site, and image references in its CSS files."""
     errors: list[DataError] = []
-
-    def report(where: str, message: str) -> None:
-        errors.append(DataError(where, None, None, message, ""))
-
     for path in sorted(site_dir.rglob("*")):
         if path.is_file() and path.suffix.lower() in IMAGE_SUFFIXES:
             rel = path.relative_to(site_dir).as_posix()
             expected = allowed.get(rel)
             if expected is None:
-                report(f"site/{rel}", "Bild ohne gültige Einwilligung in der fertigen Website. "
-                                      "Legen Sie eine Einwilligung an oder entfernen Sie das Bild.")
+                errors.append(_report(f"site/{rel}", "Bild ohne gültige Einwilligung in der fertigen Website. "
+                                                     "Legen Sie eine Einwilligung an oder entfernen Sie das Bild."))
             elif sha256(path.read_bytes()) != expected:
-                report(f"site/{rel}", "Bild wurde nach der Prüfung verändert (Prüfsumme stimmt nicht).")
-
-    def check_ref(url: str, base: Path, where: str) -> None:
-        url = url.strip()
-        if not url or url.startswith("#"):
-            return
-        if url.lower().startswith("data:"):
-            if (problem := _data_uri_problem(url)):
-                report(where, f"Bild-Verweis abgelehnt: {problem}.")
-            return
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https") or url.startswith("//"):
-            report(where, f"Bild von einem fremden Server ({parts.netloc or url}): abgelehnt – es würde Daten der "
-                          "Besucher weitergeben und hat keine Einwilligung. Legen Sie das Bild mit Einwilligung ins Projekt.")
-            return
-        if parts.scheme:
-            report(where, f"Bild-Verweis „{url[:60]}“ ist nicht erlaubt.")
-            return
-        if Path(unquote(parts.path)).suffix.lower() in _NOT_IMAGES:
-            return
-        target = (site_dir / unquote(parts.path).lstrip("/")) if parts.path.startswith("/") else \
-            (base / unquote(parts.path))
-        try:
-            rel = target.resolve().relative_to(site_dir.resolve()).as_posix()
-        except ValueError:
-            report(where, f"Bild-Verweis „{url}“ zeigt aus der Website hinaus.")
-            return
-        if rel not in allowed:
-            report(where, f"verweist auf „{rel}“, das kein freigegebenes Bild ist (keine gültige Einwilligung).")
-
-    for path in sorted(site_dir.rglob("*.html")):
-        rel = path.relative_to(site_dir).as_posix()
-        for url, kind in _references(path.read_text(encoding="utf-8", errors="replace")):
-            check_ref(url, path.parent, f"site/{rel} ({kind})")
+                errors.append(_report(f"site/{rel}", "Bild wurde nach der Prüfung verändert (Prüfsumme stimmt nicht)."))
     for path in sorted(site_dir.rglob("*.css")):
         rel = path.relative_to(site_dir).as_posix()
         for match in _CSS_URL.finditer(path.read_text(encoding="utf-8", errors="replace")):
-            check_ref(match.group(2), path.parent, f"site/{rel} (CSS url())")
+            if (error := _check_ref(match.group(2), path.parent, f"site/{rel} (CSS url())", site_dir, allowed)):
+                errors.append(error)
     return errors
+
+
+def check_html(html, rel: str, site_dir: Path, allowed: dict[str, str]) -> list[DataError]:
+    """Image references of one built page (text or parsed tree)."""
+    base = (site_dir / rel).parent
+    return [e for url, kind in _references(html)
+            if (e := _check_ref(url, base, f"site/{rel} ({kind})", site_dir, allowed))]

@@ -199,7 +199,20 @@ class View:
                 "hours": list(range(first_hour, first_hour + (rows + 1) // 2))}
 
 
+_ENVIRONMENTS: dict[tuple, Environment] = {}
+
+
 def _environment(view: View) -> Environment:
+    """One template environment per build and language: templates compile once, not once per block."""
+    key = (id(view.project), view.today, view.lang, view.site_url, id(view.photos))
+    if key not in _ENVIRONMENTS:
+        if len(_ENVIRONMENTS) > 16:
+            _ENVIRONMENTS.clear()   # `mkdocs serve` rebuilds with new projects: keep the cache small
+        _ENVIRONMENTS[key] = _new_environment(view)
+    return _ENVIRONMENTS[key]
+
+
+def _new_environment(view: View) -> Environment:
     env = Environment(loader=PackageLoader("stadtteil", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
