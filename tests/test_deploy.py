@@ -161,3 +161,48 @@ def test_headers_file_for_static_hosts_is_in_the_site(nginx):
     _, site = nginx
     headers = (site / "_headers").read_text()
     assert "/*.ics\n  Content-Type: text/calendar; charset=utf-8" in headers
+
+
+def pipeline_copy(tmp_path: Path) -> Path:
+    """The repository as a pipeline sees it, with the delivered (here: test) logo files in place."""
+    project = tmp_path / "repo"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", "site.*", ".git"))
+    (project / ".venv").symlink_to(REPO / ".venv")   # the installed environment, as `make` would create it
+    (project / ".venv" / ".installed-stamp").touch()
+    from PIL import Image
+    (project / "logos").mkdir()
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    for logo in ("mags", "mkffi", "kpk-nrw", "stadt-bottrop", "traeger"):
+        Image.new("RGB", (300, 100), (20, 60, 120)).save(project / "logos" / f"{logo}.png")
+        text = text.replace(f"{{id: {logo}, alt:", f"{{id: {logo}, file: logos/{logo}.png, alt:")
+    config.write_text(text, encoding="utf-8")
+    return project
+
+
+def run_steps(project: Path, steps: list[tuple[str, dict]]) -> None:
+    for command, env in steps:
+        result = subprocess.run(["bash", "-c", command], cwd=project, capture_output=True, text=True,
+                                env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env})
+        assert result.returncode == 0, (command, result.stdout[-2000:], result.stderr[-2000:])
+
+
+def test_github_workflow_steps_run_locally(tmp_path):
+    project = pipeline_copy(tmp_path)
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text())
+    steps = [(s["run"], s.get("env", {})) for job in ("check", "build") for s in workflow["jobs"][job]["steps"]
+             if "run" in s]
+    run_steps(project, steps)
+    assert (project / "site" / "index.html").exists()
+    assert "Platzhalter" not in (project / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_gitlab_pipeline_steps_run_locally(tmp_path):
+    project = pipeline_copy(tmp_path)
+    pipeline = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text())
+    steps = [(line, {k: str(v) for k, v in pipeline[job].get("variables", {}).items()})
+             for job in ("check", "build", "pages") for line in pipeline[job]["script"]]
+    run_steps(project, steps)
+    import json
+    assert json.loads((project / "gl-code-quality-report.json").read_text()) == []
+    assert (project / "public" / "index.html").exists()

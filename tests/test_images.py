@@ -276,14 +276,19 @@ def test_markdown_photo_is_rewritten_and_lazy_below_the_first_screen(photo_site)
     assert not list(site.rglob("*.consent.yml"))      # records hold form numbers: never published
 
 
-def test_withdrawal_removes_the_photo_from_every_page_without_failing(photo_site, tmp_path):
+def withdrawn_copy(photo_site, tmp_path) -> Path:
+    """The photo site after the form of both photos was withdrawn."""
     project, _, _ = photo_site
     copy = tmp_path / "project"
     shutil.copytree(project, copy)
     (copy / "consent").mkdir()
     (copy / "consent" / "withdrawn.yml").write_text("- {form: EV-2026-014, on: 2026-11-01}\n")
+    return copy
+
+
+def test_withdrawal_removes_the_photo_from_every_page_without_failing(photo_site, tmp_path):
     site = tmp_path / "site"
-    result = build(copy, site)
+    result = build(withdrawn_copy(photo_site, tmp_path), site)
     assert result.returncode == 0, result.stderr
     assert "media/naehtreff.jpg wird nicht veröffentlicht" in result.stderr
     assert "offers/naehtreff.yml" in result.stderr and "content/index.md" in result.stderr
@@ -295,16 +300,17 @@ def test_withdrawal_removes_the_photo_from_every_page_without_failing(photo_site
 
 
 def test_production_build_still_succeeds_after_a_withdrawal(photo_site, tmp_path):
-    # --strict fails on warnings; a withdrawal must never stop the site that removes the photo.
-    project, _, _ = photo_site
-    copy = tmp_path / "project"
-    shutil.copytree(project, copy)
-    (copy / "consent").mkdir()
-    (copy / "consent" / "withdrawn.yml").write_text("- {form: EV-2026-014, on: 2026-11-01}\n")
+    # A production build fails on any warning; a withdrawal must never stop the build that removes the photo.
+    copy = withdrawn_copy(photo_site, tmp_path)
     config = copy / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      funding:\n", "      funding:\n", 1))
-    result = build(copy, tmp_path / "site")
-    assert result.returncode == 0
+    text = config.read_text()
+    for logo in ("mags", "mkffi"):      # real logo files, so that only the withdrawal is left to test
+        (copy / f"{logo}.png").write_bytes(phone_photo(300, 100, gps=False, fmt="PNG"))
+        text = text.replace(f"{{id: {logo}, alt:", f"{{id: {logo}, file: {logo}.png, alt:")
+    config.write_text(text)
+    result = build(copy, tmp_path / "site", env={"STADTTEIL_PRODUCTION": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "wird nicht veröffentlicht" in result.stderr
 
 
 def bypass(tmp_path, change) -> subprocess.CompletedProcess:
