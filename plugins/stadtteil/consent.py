@@ -23,7 +23,9 @@ from .models import Date, _fail, _list
 from .yamlsource import load_file
 
 RASTER_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".avif"}
-IMAGE_SUFFIXES = RASTER_SUFFIXES | {".svg", ".ico"}
+VIDEO_SUFFIXES = {".mp4", ".webm", ".m4v", ".mov"}
+# Everything that shows people needs a record: photos, graphics and (sign-language) videos.
+IMAGE_SUFFIXES = RASTER_SUFFIXES | {".svg", ".ico"} | VIDEO_SUFFIXES
 
 
 class Consent(BaseModel):

@@ -72,6 +72,8 @@ def _references(html) -> list[tuple[str, str]]:
                     refs.append((tag[attr], f"<svg {name}>"))
         if name == "video" and tag.get("poster"):
             refs.append((tag["poster"], "<video poster>"))
+        if name in ("video", "source", "audio", "track") and tag.get("src"):
+            refs.append((tag["src"], f"<{name} src>"))
         if name == "link" and tag.get("href"):
             rel = " ".join(tag.get("rel") or []).lower()
             if "icon" in rel or "image_src" in rel:

@@ -313,12 +313,12 @@ def page_entries(pages: list[GeneratedPage]) -> list[dict[str, str]]:
     return entries
 
 
-BLOCKS = ("today", "week", "opening-hours", "events", "contact", "funding")
+BLOCKS = ("today", "week", "opening-hours", "events", "contact", "funding", "dgs")
 
 
 def render_block(project: Project, today: dt.date, name: str, src: str, lang: str = "de",
-                 site_url: str = "https://example.org/", funding: Any = None) -> str:
+                 site_url: str = "https://example.org/", funding: Any = None, dgs: Any = None) -> str:
     """A live block for a hand-written page (marker ``<!-- stadtteil:NAME -->``)."""
     view = View(project, today, lang, site_url)
     env = _environment(view)
-    return _render(env, f"blocks/{name}.md.j2", src, funding=funding)
+    return _render(env, f"blocks/{name}.md.j2", src, funding=funding, dgs=dgs)

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .consent import RASTER_SUFFIXES, check_all, find_images
+from .consent import RASTER_SUFFIXES, VIDEO_SUFFIXES, check_all, find_images
 from .errors import DataError
 from .imagecheck import sha256, svg_embeds_raster
 from .images import ImageProblem, Processed, process
@@ -40,7 +40,9 @@ class PhotoSet:
 
 
 def site_path_of(source: str) -> str:
-    """Where a file from content/ lands in the site (docs_dir is content/)."""
+    """Where a file lands in the site: content/ is the docs folder, media/ files go below assets/media/."""
+    if source.startswith("media/"):
+        return "assets/" + source
     return source.removeprefix("content/")
 
 
@@ -81,6 +83,15 @@ def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path
                 result.errors.append(DataError(source, None, None,
                                                "Die SVG-Grafik enthält ein eingebettetes Foto; das wird nicht veröffentlicht.",
                                                "Legen Sie das Foto als eigene Datei mit eigener Einwilligung ab."))
+            else:
+                result.passthrough[source] = data
+            continue
+        if path.suffix.lower() in VIDEO_SUFFIXES:
+            # Videos are published as they are (no re-encoding here): refuse location data in them.
+            if b"\xa9xyz" in data or b"com.apple.quicktime.location" in data:
+                result.errors.append(DataError(source, None, None, "Das Video enthält Standortdaten (GPS).",
+                                               "Exportieren Sie es ohne Metadaten (zum Beispiel mit einem "
+                                               "Videoprogramm „für das Web“) und tragen Sie die neue Prüfsumme ein."))
             else:
                 result.passthrough[source] = data
             continue

@@ -21,3 +21,6 @@ class StadtteilConfig(Config):
     # The funding notice: standard text and logos (see README). The required funders (eu-esf, mags,
     # mkffi) cannot be left out; logos without `file` use the built-in emblem or placeholder.
     funding = c.Optional(c.Type(dict))
+    # A self-hosted video in German Sign Language for the start page (marker <!-- stadtteil:dgs -->):
+    # {file: media/dgs-willkommen.mp4, duration: "1:45", title: …, poster: …}. It needs a consent record.
+    sign_language_video = c.Optional(c.Type(dict))

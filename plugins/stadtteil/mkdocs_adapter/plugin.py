@@ -67,6 +67,11 @@ def build_date(option: str | None) -> dt.date:
     return dt.datetime.now(TZ).date()
 
 
+def material_templates() -> str:
+    import material
+    return str(Path(material.__file__).parent / "templates")
+
+
 def finish_page(html: str) -> str:
     """Last touches on every rendered page: valid theme markup, then the page's own CSP."""
     return add_csp(fix_theme_markup(html))
@@ -263,7 +268,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             marker = _MARKER.format(name)
             if marker in markdown:
                 block = render_block(self.project, self.today, name, page.file.src_uri,
-                                     site_url=self.site_url, funding=self.funding)
+                                     site_url=self.site_url, funding=self.funding, dgs=self._dgs())
                 markdown = markdown.replace(marker, "\n" + block + "\n")
         if "<!-- stadtteil:" in markdown:
             unknown = markdown.split("<!-- stadtteil:", 1)[1].split("-->", 1)[0].strip()
@@ -271,6 +276,24 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 f"content/{page.file.src_uri}: Den Platzhalter „stadtteil:{unknown}“ gibt es nicht. "
                 f"Erlaubt sind: {', '.join(BLOCKS)}.")
         return markdown
+
+    def _dgs(self) -> dict | None:
+        """The sign-language video block's data, or None (not configured, or its consent is gone)."""
+        options = self.config.sign_language_video
+        if not options or not options.get("file"):
+            return None
+        source = str(options["file"])
+        if source not in self.photos.passthrough:
+            if source in self.photos.left_out:
+                self.image_uses.setdefault(source, []).append("Startseite (Gebärdensprach-Video)")
+            return None
+        icon = (Path(material_templates()) / ".icons" / "material" / "sign-language.svg").read_text()
+        size = len(self.photos.passthrough[source])
+        poster = options.get("poster")
+        return {"path": photo_rules.site_path_of(source), "title": options.get("title", "Informationen in Gebärdensprache"),
+                "duration": options.get("duration", ""), "size": f"{size / 1_000_000:.1f} MB".replace(".", ","),
+                "type": "video/webm" if source.endswith(".webm") else "video/mp4", "icon": icon,
+                "poster": photo_rules.site_path_of(poster) if poster and poster in self.photos.passthrough else None}
 
     def _drop_left_out_images(self, markdown: str, page: Page) -> str:
         """Markdown images whose consent was withdrawn go before rendering (no broken link, no warning)."""
