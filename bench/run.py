@@ -189,7 +189,7 @@ def main() -> None:
     scaling = med(ten["cold"]) / med(one["cold"])
     heaviest = max(one["home"][1], one["offer"][1], ten["home"][1], ten["offer"][1])
     targets = [
-        (f"Bau höchstens 1.3× Stock-Material bei gleicher Seitenzahl", f"{ratio1:.2f}× (1×), {ratio10:.2f}× (10×)",
+        ("Bau höchstens 1.3× Stock-Material bei gleicher Seitenzahl", f"{ratio1:.2f}× (1×), {ratio10:.2f}× (10×)",
          ratio1 <= 1.3 and ratio10 <= 1.3),
         ("10× Daten in höchstens 10× der Zeit", f"{scaling:.2f}×", scaling <= 10),
         ("Neubau nach einer Änderung höchstens 2 s bei 1×", f"{med(one['edit']):.2f} s", med(one["edit"]) <= 2),

@@ -88,7 +88,7 @@ def test_no_request_to_another_host_no_cookies_no_storage_and_light(site):
                                     "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
             page = context.new_page()
             requested: list[str] = []
-            page.on("request", lambda request: requested.append(request.url))
+            page.on("request", lambda request, seen=requested: seen.append(request.url))
             page.goto(base + path)
             page.wait_for_load_state("networkidle")
             page.mouse.wheel(0, 20000)            # lazy images below the first screen load too

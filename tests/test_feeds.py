@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from dateutil.rrule import rrulestr
 from icalendar import Calendar as ICalendar
 
-from stadtteil.feeds import FeedBuilder, FeedSettings, Revisions, _rrule
+from stadtteil.feeds import _rrule
 from stadtteil.loader import load_project
 from stadtteil.models import ScheduleRule
 from stadtteil.schedule import TZ, Calendar, rule_dates, sessions

@@ -66,7 +66,6 @@ def put(root: Path, rel: str, data: bytes, consent: str | None = "default") -> N
 def project_copy(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns(".cache"))
-    config = project / "mkdocs.yml"
     # The theme ships with the package: a copy elsewhere builds as it is.
     return project
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from babel import Locale
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataError, DataErrors, ErrorCollector
+from .errors import ErrorCollector
 from .messages import translate
 from .models import Event, Location, Office, Offer, Partner, Settings
 from .suggest import closest
