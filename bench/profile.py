@@ -1,0 +1,102 @@
+"""Profile one build of the 10× site with cProfile and write the project's most expensive functions.
+
+    .venv/bin/python bench/profile.py [--scale 10] [--top 15] [--keep DIR]
+
+Runs `python -m cProfile -m mkdocs build` (the build `stadtteil build` starts) on a site from
+bench/generate.py, keeps the functions of plugins/stadtteil/ and writes the top ones by cumulative
+time into bench/PROFILE.md. A section "## Deutung" already in that file (hand-written) is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+from generate import TODAY, generate  # bench/ is not a package
+
+OWN = str(REPO / "plugins" / "stadtteil") + os.sep
+MARKER = "## Deutung"
+
+
+def where(func: tuple[str, int, str]) -> str:
+    file, line, name = func
+    return f"`{Path(file).relative_to(REPO / 'plugins').as_posix()}:{line}` `{name}`"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--keep", type=Path, help="Website und Profil hier behalten (Ordner darf nicht existieren)")
+    parser.add_argument("--output", type=Path, default=BENCH / "PROFILE.md")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="stadtteil-profile-") as tmp:
+        work = args.keep or Path(tmp)
+        folder = work / f"stadtteil-{args.scale}x"
+        generate(folder, args.scale)
+        profile = work / "build.prof"
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": TODAY.isoformat()}
+        build = ["-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(folder / "site")]
+        walls = []
+        for prefix in ([], ["-m", "cProfile", "-o", str(profile)]):  # once plain, once profiled; both cold
+            shutil.rmtree(folder / ".cache", ignore_errors=True)
+            shutil.rmtree(folder / "site", ignore_errors=True)
+            start = time.perf_counter()
+            subprocess.run([sys.executable, *prefix, *build], cwd=folder, env=env, check=True)
+            walls.append(time.perf_counter() - start)
+        plain, wall = walls
+        stats = pstats.Stats(str(profile))
+        pages = sum(1 for _ in (folder / "site").rglob("*.html"))
+    total = max(row[3] for row in stats.stats.values())  # the outermost frame: the whole run
+    own = [(func, row) for func, row in stats.stats.items() if func[0].startswith(OWN)]
+    own.sort(key=lambda item: item[1][3], reverse=True)
+    hooks = [(func, row) for func, row in own if func[0].endswith("plugin.py") and func[2].startswith("on_")]
+    in_hooks = sum(row[3] for _, row in hooks)
+    table = ["| # | Funktion | Aufrufe | eigene Zeit | kumuliert | Anteil am Bau |", "| --- | --- | --- | --- | --- | --- |"]
+    for rank, (func, (_, calls, tottime, cumtime, _)) in enumerate(own[:args.top], 1):
+        table.append(f"| {rank} | {where(func)} | {calls} | {tottime:.2f} s | {cumtime:.2f} s | {cumtime / total:.0%} |")
+    hook_lines = [f"- {where(func)}: {row[3]:.2f} s ({row[3] / total:.0%})" for func, row in hooks]
+    kept = ""
+    if args.output.exists() and MARKER in (old := args.output.read_text(encoding="utf-8")):
+        kept = old[old.index(MARKER):]
+    text = "\n".join([
+        "# Profil eines Baus",
+        "",
+        (f"Erzeugt am {dt.datetime.now(dt.UTC):%d.%m.%Y um %H:%M} UTC mit `bench/profile.py`: "
+         f"`python -m cProfile -m mkdocs build` der {args.scale}×-Website aus `bench/generate.py` "
+         f"({pages} HTML-Seiten, gebaut für den {TODAY:%d.%m.%Y}, kalt: ohne `site/` und `.cache/`). "
+         f"Unter cProfile dauerte der Bau {wall:.1f} s, ohne Profiler {plain:.1f} s; die Zeiten unten sind "
+         "Profiler-Zeiten, die Anteile gelten ungefähr auch ohne ihn."),
+        "",
+        (f"Die Hooks des Plugins zusammen: {in_hooks:.2f} s von {total:.2f} s ({in_hooks / total:.0%} des Baus); "
+         "der Rest ist mkdocs und Material (Markdown, Jinja-Vorlagen, Dateien schreiben) und der Python-Start."),
+        "",
+        *hook_lines,
+        "",
+        f"## Die {args.top} teuersten Funktionen aus plugins/stadtteil (nach kumulierter Zeit)",
+        "",
+        ("Kumuliert = die Funktion samt allem, was sie aufruft (auch Bibliotheken); Funktionen, die einander "
+         "aufrufen, zählen deshalb mehrfach. `theme/main.html` ist die von Jinja übersetzte Seitenvorlage des "
+         "Projekts (sie erweitert Materials `base.html`): ihre Zeit ist das Rendern jeder Seite."),
+        "",
+        *table,
+        "",
+        kept or f"{MARKER}\n\n(noch nicht geschrieben)\n",
+    ])
+    args.output.write_text(text.rstrip() + "\n", encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
