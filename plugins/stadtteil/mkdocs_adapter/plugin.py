@@ -28,7 +28,8 @@ from .. import revisions
 from ..consent import IMAGE_SUFFIXES
 from ..csp import add_meta as add_csp
 from ..errors import DataErrors
-from ..imagecheck import check_files, check_html, sha256, theme_images
+from ..imagecheck import sha256, theme_images
+from ..sitecheck import check_site
 from ..images import picture_html
 from ..feeds import FeedBuilder, FeedSettings
 from ..formatting import page_url
@@ -357,16 +358,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         site_dir = Path(config.site_dir)
         allowed = theme_images() | self.photos.allowed() | self.image_aliases
         allowed |= {logo.site_path: sha256(logo.source.read_bytes()) for logo in self.funding.logos}
-        problems = check_files(site_dir, allowed)
-        # One page at a time, parsed once for both checks: parsing is their main cost, and holding
-        # every parsed page at once would cost hundreds of MB on a large site.
-        from bs4 import BeautifulSoup
-        for path in sorted(site_dir.rglob("*.html")):
-            rel = path.relative_to(site_dir).as_posix()
-            soup = BeautifulSoup(path.read_text(encoding="utf-8", errors="replace"), "html.parser")
-            if (reasons := funding_rules.check_page(soup, rel, site_dir, self.funding)):
-                problems.append(funding_rules.page_error(rel, reasons))
-            problems += check_html(soup, rel, site_dir, allowed)
+        problems = check_site(site_dir, self.funding, allowed)
         if problems:
             raise PluginError(DataErrors(problems).report().replace("Die Daten enthalten", "Die gebaute Website hat"))
         # Hosts that read a `_headers` file (Netlify, Cloudflare Pages) get the calendar type and headers;
