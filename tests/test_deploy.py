@@ -155,6 +155,11 @@ def test_nginx_sends_security_headers_and_sensible_caching(nginx):
     assert "immutable" in asset.headers["Cache-Control"]
     missing = get(base + "gibt-es-nicht/")
     assert missing.status == 404 and b"Kofinanziert von der Europ" in missing.read()
+    # Each language's own error page, in its language and direction.
+    arabic = get(base + "ar/gibt-es-nicht/")
+    assert arabic.status == 404 and b'<html lang="ar" dir="rtl"' in arabic.read()
+    feed = get(base + "en/kalender/alle.ics")
+    assert feed.status == 200 and feed.headers["Content-Type"] == "text/calendar; charset=utf-8"
 
 
 def test_headers_file_for_static_hosts_is_in_the_site(nginx):

@@ -183,6 +183,28 @@ def new_site(folder: Path, name: str, carrier: str, city: str) -> int:
     return 0
 
 
+def translations_report(config_file: Path, output: str, summary: bool) -> int:
+    """Missing translations per language and file (exit 0: a report, not a check)."""
+    import json
+    from .loader import load_project
+    from .models import Settings
+    from .translations import as_json, format_text, report
+    options = plugin_options(config_file)
+    root = (config_file.parent / options.get("data_dir", ".")).resolve()
+    settings = Settings.model_validate({k: options[k] for k in ("categories", "audiences", "topics", "partner_kinds")
+                                        if options.get(k) is not None})
+    try:
+        project = load_project(root, settings)
+    except DataErrors as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    docs = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader).get("docs_dir", "docs")
+    reports = report(project, config_file.parent / docs)
+    print(json.dumps(as_json(reports), ensure_ascii=False, indent=2) if output == "json"
+          else format_text(reports, details=not summary))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="stadtteil", description="Website des Stadtteilbüros prüfen und bauen.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -203,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     p_new.add_argument("--city", default="Bottrop")
     p_hash = sub.add_parser("consent-hash", help="Prüfsumme (sha256) eines Bildes für seine Einwilligung ausgeben.")
     p_hash.add_argument("image", type=Path)
+    p_tr = sub.add_parser("translations", help="Bericht: was ist in welcher Sprache noch nicht übersetzt?")
+    p_tr.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
+    p_tr.add_argument("--format", default="text", choices=["text", "json"])
+    p_tr.add_argument("--summary", action="store_true", help="nur eine Zeile je Sprache")
+    p_msg = sub.add_parser("messages", help="(für Entwickler) Texte der Oberfläche in die Übersetzungs-Kataloge übernehmen.")
     p_schema = sub.add_parser("schema", help="JSON-Schemas für Editoren neu schreiben (Ordner schema/).")
     p_schema.add_argument("-o", "--output", default="schema", type=Path)
     args = parser.parse_args(argv)
@@ -222,6 +249,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "check":
         return check(args.config_file.resolve(), args.format)
+    if args.command == "translations":
+        return translations_report(args.config_file.resolve(), args.format, args.summary)
+    if args.command == "messages":
+        from .i18n import update_catalogs
+        for lang, missing in update_catalogs().items():
+            print(f"{lang}: {missing} Texte ohne Übersetzung")
+        return 0
     return build(args.config_file.resolve(), args.site_dir.resolve(), args.strict)
 
 

@@ -27,6 +27,7 @@ from icalendar import vDuration
 from . import formatting as fmt
 from .loader import Project
 from .models import Event, Offer, ScheduleRule
+from .i18n import language, translator
 from .schedule import TZ, Calendar, describe, rule_dates
 
 REFRESH = dt.timedelta(hours=12)
@@ -150,9 +151,9 @@ def _sequence(seconds: int) -> int:
     return max(0, (seconds - 1577836800) // 60)
 
 
-def _location(project: Project, ref) -> str:
+def _location(project: Project, ref, lang: str = "de") -> str:
     place = project.location(ref)
-    name = fmt.text(place.name)
+    name = fmt.text(place.name, lang)
     return f"{name}, {place.address.one_line()}" if place.address else name
 
 
@@ -190,8 +191,13 @@ def _rrule(rule: ScheduleRule) -> dict:
 
 class FeedBuilder:
     def __init__(self, project: Project, settings: FeedSettings, revisions: Revisions,
-                 page_url: callable, calendar: Calendar | None = None):
+                 page_url: callable, calendar: Calendar | None = None, lang: str = "de"):
         self.project = project
+        # One set of feeds per site language: names, summaries and descriptions in that language;
+        # the UIDs stay the same, so an event is the same event in every language's calendar.
+        self.lang = lang
+        self._ = translator(lang)
+        self._bytes: dict[int, tuple[IEvent, bytes]] = {}
         self.settings = settings
         self.revisions = revisions
         self.page_url = page_url          # (kind, id) -> absolute URL of the page
@@ -204,11 +210,12 @@ class FeedBuilder:
         changed = self.revisions.of(f"offers/{offer_id}", "office", "school_holidays")
         stamp = _utc_stamp(self.revisions.source_date_epoch or changed)
         sequence = _sequence(changed)
-        title = fmt.text(offer.title)
+        _, lang = self._, self.lang
+        title = fmt.text(offer.title, lang)
         url = self.page_url("offer", offer_id)
-        location = _location(self.project, offer.location)
-        categories = [fmt.text(self.project.settings.categories[offer.category])]
-        categories += [fmt.text(self.project.settings.audiences[a]) for a in offer.audience]
+        location = _location(self.project, offer.location, lang)
+        categories = [fmt.text(self.project.settings.categories[offer.category], lang)]
+        categories += [fmt.text(self.project.settings.audiences[a], lang) for a in offer.audience]
         components = []
         for rule in offer.schedule:
             last = min(rule.until, self.horizon) if rule.until else self.horizon
@@ -216,14 +223,14 @@ class FeedBuilder:
             if not dates:
                 continue
             excepted = set(rule.except_)
-            lines = [fmt.text(offer.summary)] if offer.summary else []
-            when = describe(rule)
+            lines = [fmt.text(offer.summary, lang)] if offer.summary else []
+            when = describe(rule, lang)
             lines.append(when[0].upper() + when[1:] + ".")
             if offer.cost:
-                lines.append("Kosten: " + fmt.text(offer.cost))
+                lines.append(_("Kosten: %(cost)s") % {"cost": fmt.text(offer.cost, lang)})
             if offer.description:
-                lines += ["", _plain(fmt.text(offer.description))]
-            lines += ["", f"Alle Termine und Absagen: {url}"]
+                lines += ["", _plain(fmt.text(offer.description, lang))]
+            lines += ["", _("Alle Termine und Absagen: %(url)s") % {"url": url}]
             series = IEvent()
             _add_common(series, uid=offer_uid(offer_id, rule, offer, self.settings.uid_domain), stamp=stamp,
                         sequence=sequence, summary=title, location=location, url=url,
@@ -247,10 +254,12 @@ class FeedBuilder:
             components.append(series)
             for day, reason in cancelled:
                 note = IEvent()
-                why = fmt.text(reason) if reason else "Dieser Termin fällt aus."
+                why = fmt.text(reason, lang) if reason else _("Dieser Termin fällt aus.")
                 _add_common(note, uid=cancelled_uid(offer_id, rule, offer, day, self.settings.uid_domain),
-                            stamp=stamp, sequence=sequence + 1, summary=f"ABGESAGT: {title}", location=location,
-                            url=url, description=f"{why}\n\nAlle Termine: {url}", categories=categories)
+                            stamp=stamp, sequence=sequence + 1, summary=_("ABGESAGT: %(title)s") % {"title": title},
+                            location=location, url=url,
+                            description=why + "\n\n" + _("Alle Termine: %(url)s") % {"url": url},
+                            categories=categories)
                 note.add("dtstart", _local(day, rule.start))
                 note.add("dtend", _local(day, rule.end))
                 note.add("status", "CANCELLED")
@@ -267,24 +276,26 @@ class FeedBuilder:
             return []
         changed = self.revisions.of(f"events/{event_id}", "office")
         stamp = _utc_stamp(self.revisions.source_date_epoch or changed)
-        title = fmt.text(event.title)
-        prefix = {"cancelled": "ABGESAGT: ", "postponed": "VERSCHOBEN: "}.get(event.status, "")
+        _, lang = self._, self.lang
+        title = fmt.text(event.title, lang)
+        summary = {"cancelled": _("ABGESAGT: %(title)s"), "postponed": _("VERSCHOBEN: %(title)s")}.get(
+            event.status, "%(title)s") % {"title": title}
         url = self.page_url("event", event_id)
-        lines = [fmt.text(event.summary)] if event.summary else []
+        lines = [fmt.text(event.summary, lang)] if event.summary else []
         if event.status_note:
-            lines.append(fmt.text(event.status_note))
+            lines.append(fmt.text(event.status_note, lang))
         if event.cost:
-            lines.append("Kosten: " + fmt.text(event.cost))
+            lines.append(_("Kosten: %(cost)s") % {"cost": fmt.text(event.cost, lang)})
         if event.description:
-            lines += ["", _plain(fmt.text(event.description))]
-        lines += ["", f"Mehr: {url}"]
-        categories = [fmt.text(self.project.settings.categories[event.category])] if event.category else []
-        categories += [fmt.text(self.project.settings.audiences[a]) for a in event.audience]
+            lines += ["", _plain(fmt.text(event.description, lang))]
+        lines += ["", _("Mehr: %(url)s") % {"url": url}]
+        categories = [fmt.text(self.project.settings.categories[event.category], lang)] if event.category else []
+        categories += [fmt.text(self.project.settings.audiences[a], lang) for a in event.audience]
         component = IEvent()
         # A status change is a change: cancelled and postponed events get a higher SEQUENCE than before.
         sequence = _sequence(changed) + (1 if event.status != "confirmed" else 0)
         _add_common(component, uid=event_uid(event_id, self.settings.uid_domain), stamp=stamp, sequence=sequence,
-                    summary=prefix + title, location=_location(self.project, event.location), url=url,
+                    summary=summary, location=_location(self.project, event.location, lang), url=url,
                     description="\n".join(lines), categories=categories)
         component.add("dtstart", event.start.replace(tzinfo=TZ))
         component.add("dtend", end.replace(tzinfo=TZ))
@@ -306,45 +317,59 @@ class FeedBuilder:
         cal.add("x-published-ttl", vDuration(REFRESH))
         cal.add("url", url)
         cal.add("source", url, parameters={"VALUE": "URI"})
-        components = list(components)
-        for component in sorted(components, key=lambda c: (str(c["dtstart"].to_ical()), str(c["uid"]))):
-            cal.add_component(component)
-        raw = cal.to_ical()
+        # Each event is serialised once and reused by every feed that holds it (its own, its
+        # category's, "all"): serialising was the largest cost of the feeds.
+        ordered = sorted(components, key=self._sort_key)
+        head = cal.to_ical().replace(b"END:VCALENDAR\r\n", b"")
         # The VTIMEZONE goes right after the calendar properties, before the first VEVENT.
-        head, sep, tail = raw.partition(b"BEGIN:VEVENT")
-        return head + VTIMEZONE.encode() + sep + tail if sep else raw.replace(
-            b"END:VCALENDAR", VTIMEZONE.encode() + b"END:VCALENDAR")
+        return head + VTIMEZONE.encode() + b"".join(self._serialised(c) for c in ordered) + b"END:VCALENDAR\r\n"
+
+    def _serialised(self, component: IEvent) -> bytes:
+        key = id(component)
+        if key not in self._bytes:
+            self._bytes[key] = (component, component.to_ical())   # the component is kept: ids stay unique
+        return self._bytes[key][1]
+
+    def _sort_key(self, component: IEvent) -> tuple[str, str]:
+        return (component["dtstart"].dt.isoformat(), str(component["uid"]))
 
     def build(self) -> list[Feed]:
         p = self.project
+        _, lang = self._, self.lang
         office = p.office.name
-        url = lambda path: self.settings.site_url + path  # noqa: E731
+        text = lambda value: fmt.text(value, lang)  # noqa: E731
+        # Each language's calendars sit beside its pages (en/kalender/…), so its pages link them as the
+        # German ones do.
+        prefix = language(lang).prefix
+        url = lambda path: self.settings.site_url + prefix + path  # noqa: E731
         offers = {oid: self.offer_components(oid) for oid in p.offers}
         events = {eid: self.event_components(eid) for eid in p.events}
         feeds = []
 
         def add(path: str, name: str, description: str, kind: str, key: str, components: list[IEvent]):
-            feeds.append(Feed(path, name, description, kind, key,
+            feeds.append(Feed(prefix + path, name, description, kind, key,
                               self.calendar_bytes(name, description, components, url(path))))
 
-        add(all_path(), f"{office}: alle Termine",
-            f"Alle regelmäßigen Angebote und Veranstaltungen des {office}.", "all", "",
+        add(all_path(), _("%(office)s: alle Termine") % {"office": office},
+            _("Alle regelmäßigen Angebote und Veranstaltungen des %(office)s.") % {"office": office}, "all", "",
             [c for cs in offers.values() for c in cs] + [c for cs in events.values() for c in cs])
-        add(events_path(), f"{office}: Veranstaltungen", f"Feste, Aktionen und besondere Termine des {office}.",
+        add(events_path(), _("%(office)s: Veranstaltungen") % {"office": office},
+            _("Feste, Aktionen und besondere Termine des %(office)s.") % {"office": office},
             "events", "", [c for cs in events.values() for c in cs])
         for cat_id, label in p.settings.categories.items():
             members = [oid for oid, o in p.offers.items() if o.category == cat_id]
             if members:
-                add(category_path(cat_id), f"{office}: {fmt.text(label)}",
-                    f"Angebote im Bereich „{fmt.text(label)}“ des {office}.", "category", cat_id,
-                    [c for oid in members for c in offers[oid]])
+                add(category_path(cat_id), f"{office}: {text(label)}",
+                    _("Angebote im Bereich „%(label)s“ des %(office)s.") % {"label": text(label), "office": office},
+                    "category", cat_id, [c for oid in members for c in offers[oid]])
         for oid, offer in p.offers.items():
-            add(offer_path(oid), f"{fmt.text(offer.title)} ({office})",
-                fmt.text(offer.summary) if offer.summary else f"{fmt.text(offer.title)} im {office}.",
+            add(offer_path(oid), f"{text(offer.title)} ({office})",
+                text(offer.summary) if offer.summary
+                else _("%(title)s im %(office)s.") % {"title": text(offer.title), "office": office},
                 "offer", oid, offers[oid])
         for eid, event in p.events.items():
-            add(event_path(eid), f"{fmt.text(event.title)} ({office})",
-                fmt.text(event.summary) if event.summary else fmt.text(event.title), "event", eid, events[eid])
+            add(event_path(eid), f"{text(event.title)} ({office})",
+                text(event.summary) if event.summary else text(event.title), "event", eid, events[eid])
         return feeds
 
 

@@ -1,42 +1,79 @@
-"""Dates, times and texts for display. German for now; every function takes the language already."""
+"""Dates, times and texts for display, in each site language (Babel for the local formats)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import posixpath
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
+from markupsafe import Markup, escape
 from babel import Locale
 
 from .models import WEEKDAYS, LANGUAGES
 
-_BABEL = {"de-LS": "de"}
 
 
 def locale(lang: str) -> str:
-    return _BABEL.get(lang, lang)
+    from .i18n import language
+    return language(lang).babel
 
 
 def text(value: dict[str, str] | None, lang: str = "de") -> str:
-    """The text in ``lang``, falling back to German (languages issue: mark the fallback)."""
+    """The text in ``lang``, falling back to German (``marked`` says so in the page)."""
     if not value:
         return ""
     return value.get(lang) or value["de"]
 
 
+def is_fallback(value: dict[str, str] | None, lang: str) -> bool:
+    """True when a reader of ``lang`` gets the German text instead (Leichte Sprache is German too)."""
+    return bool(value) and lang not in ("de", "de-LS") and not value.get(lang)
+
+
+def marked(value: dict[str, str] | None, lang: str = "de") -> Markup:
+    """Inline text for HTML: a German fallback carries lang="de", so screen readers switch voice."""
+    if is_fallback(value, lang):
+        return Markup('<span lang="de">%s</span>') % value["de"]
+    return escape(text(value, lang))
+
+
+def marked_block(value: dict[str, str] | None, lang: str = "de") -> Markup:
+    """Markdown text (descriptions): a German fallback becomes a block with lang="de" and a note."""
+    if not is_fallback(value, lang):
+        return Markup(text(value, lang))
+    from .i18n import gettext
+    note = gettext(lang, "Dieser Text ist noch nicht übersetzt. Hier steht er auf Deutsch.")
+    return Markup('<p class="st-untranslated">%s</p>\n\n<div lang="de" markdown="1">\n\n' % escape(note)
+                  + value["de"] + "\n\n</div>")
+
+
+_GERMAN = ("de", "de-LS")
+
+
 def long_date(day: dt.date, lang: str = "de") -> str:
-    """„Donnerstag, 26. November 2026“."""
-    return format_date(day, "EEEE, d. MMMM y", locale=locale(lang))
+    """„Donnerstag, 26. November 2026“ (the local full date in other languages)."""
+    if lang in _GERMAN:
+        return format_date(day, "EEEE, d. MMMM y", locale="de")
+    return format_date(day, "full", locale=locale(lang))
 
 
 def day_month(day: dt.date, lang: str = "de") -> str:
     """„Do., 26. November“."""
-    return format_date(day, "EEE, d. MMMM", locale=locale(lang))
+    if lang in _GERMAN:
+        return format_date(day, "EEE, d. MMMM", locale="de")
+    return format_skeleton("MMMMEd", day, locale=locale(lang))
 
 
 def plain_date(day: dt.date, lang: str = "de") -> str:
     """„26. November 2026“."""
-    return format_date(day, "d. MMMM y", locale=locale(lang))
+    if lang in _GERMAN:
+        return format_date(day, "d. MMMM y", locale="de")
+    return format_date(day, "long", locale=locale(lang))
+
+
+def short_date(day: dt.date, lang: str = "de") -> str:
+    """„26.11.2026“ and the local equivalent."""
+    return format_date(day, "dd.MM.y" if lang in _GERMAN else "short", locale=locale(lang))
 
 
 def weekday_name(code: str, lang: str = "de") -> str:
@@ -47,8 +84,10 @@ def language_name(code: str, lang: str = "de") -> str:
     return Locale.parse(locale(lang)).languages.get(code, code)
 
 
-def hhmm(t: dt.time) -> str:
-    return f"{t.hour}:{t.minute:02d}"
+def hhmm(t: dt.time, lang: str = "de") -> str:
+    if lang in _GERMAN:
+        return f"{t.hour}:{t.minute:02d}"
+    return format_skeleton("Hm", t, locale=locale(lang))
 
 
 def page_url(src: str) -> str:
@@ -74,4 +113,3 @@ def rel_file(from_src: str, path: str) -> str:
     return posixpath.relpath(path, page_url(from_src) or ".")
 
 
-assert set(_BABEL) <= set(LANGUAGES)

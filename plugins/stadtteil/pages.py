@@ -11,11 +11,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import formatting as fmt
 from . import feeds
+from . import i18n
 from .loader import Project
 from .models import Event, Location, Offer, Partner, ScheduleRule
 from .schedule import Calendar, Session, describe, is_current, next_sessions, sessions, time_span
@@ -66,6 +67,9 @@ class View:
 
     def __post_init__(self) -> None:
         self.calendar = Calendar(self.project.office)
+        # Pages of other languages live under a folder (en/…); links between pages of one language
+        # are relative and need no prefix, links to files shared by all languages (images) do.
+        self.prefix = i18n.language(self.lang).prefix
 
     # Upcoming dates, with the cancelled ones kept: residents must see that a session is off.
     def next_dates(self, offer_id: str, count: int = 5) -> list[Session]:
@@ -136,15 +140,16 @@ class View:
     def feed_list(self) -> list[dict[str, Any]]:
         """The feeds the subscription page offers, with their addresses."""
         p = self.project
-        items = [{"name": "Alle Termine", "note": "Alle Angebote und Veranstaltungen", "path": feeds.all_path()},
-                 {"name": "Veranstaltungen", "note": "Nur Feste, Aktionen und besondere Termine",
+        _ = i18n.translator(self.lang)
+        items = [{"name": _("Alle Termine"), "note": _("Alle Angebote und Veranstaltungen"), "path": feeds.all_path()},
+                 {"name": _("Veranstaltungen"), "note": _("Nur Feste, Aktionen und besondere Termine"),
                   "path": feeds.events_path()}]
         for cat_id, label in p.settings.categories.items():
             if any(o.category == cat_id for o in p.offers.values()):
-                items.append({"name": fmt.text(label, self.lang), "note": "Alle Angebote in diesem Bereich",
+                items.append({"name": fmt.marked(label, self.lang), "note": _("Alle Angebote in diesem Bereich"),
                               "path": feeds.category_path(cat_id)})
         for item in items:
-            item["https"] = self.site_url + item["path"]
+            item["https"] = self.site_url + self.prefix + item["path"]
             item["webcal"] = self.webcal(item["path"])
         return items
 
@@ -153,13 +158,13 @@ class View:
         if not source or self.photos is None or source not in self.photos.published:
             return Markup("")
         from .images import picture_html
-        url = lambda path: fmt.rel_file(src, path)  # noqa: E731
+        url = lambda path: fmt.rel_file(self.prefix + src, path)  # noqa: E731
         return Markup(picture_html(self.photos.published[source], fmt.text(alt, self.lang), url, eager=True,
                                    css_class="st-photo"))
 
     def webcal(self, path: str) -> str:
         """The subscribe link: webcal:// makes phones and Apple Calendar offer to subscribe."""
-        return "webcal://" + (self.site_url + path).split("://", 1)[1]
+        return "webcal://" + (self.site_url + self.prefix + path).split("://", 1)[1]
 
     def offers_with_partner(self, partner_id: str) -> list[tuple[str, Offer]]:
         return [(k, o) for k, o in self.project.offers.items() if partner_id in o.partners]
@@ -202,6 +207,24 @@ class View:
 _ENVIRONMENTS: dict[tuple, Environment] = {}
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every environment of the process: the six languages' environments
+    (and the theme's, rebuilt by mkdocs for each language) compile each template once, not six times."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+BYTECODE = MemoryBytecodeCache()
+
+
 def _environment(view: View) -> Environment:
     """One template environment per build and language: templates compile once, not once per block."""
     key = (id(view.project), view.today, view.lang, view.site_url, id(view.photos))
@@ -215,19 +238,25 @@ def _environment(view: View) -> Environment:
 def _new_environment(view: View) -> Environment:
     env = Environment(loader=PackageLoader("stadtteil", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, extensions=["jinja2.ext.i18n"], bytecode_cache=BYTECODE)
     lang = view.lang
+    # Interface text: `_("…")` and `{% trans %}…{% endtrans %}` in the templates, German as the id.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)
     env.filters.update({
-        "t": lambda value: fmt.text(value, lang),
+        # Staff text in the page's language; German fallback marked lang="de" (screen readers switch voice).
+        "t": lambda value: fmt.marked(value, lang),
+        # The same without markup, for front matter and attributes.
+        "plain": lambda value: fmt.text(value, lang),
         # Staff descriptions are Markdown by design; they are rendered by the site's Markdown renderer.
-        "md": lambda value: Markup(fmt.text(value, lang)),
+        "md": lambda value: fmt.marked_block(value, lang),
         "long_date": lambda d: fmt.long_date(d, lang),
         "day_month": lambda d: fmt.day_month(d, lang),
         "plain_date": lambda d: fmt.plain_date(d, lang),
-        "hhmm": fmt.hhmm,
-        "hhmm_dt": lambda d: fmt.hhmm(d.time()),
-        "describe": describe,
-        "span": time_span,
+        "hhmm": lambda t: fmt.hhmm(t, lang),
+        "hhmm_dt": lambda d: fmt.hhmm(d.time(), lang),
+        "describe": lambda rule: describe(rule, lang),
+        "span": lambda start, end: time_span(start, end, lang),
         "language": lambda code: fmt.language_name(code, lang),
         "weekday": lambda code: fmt.weekday_name(code, lang),
         # JSON strings are valid YAML: titles with quotes or colons stay intact in the front matter.
@@ -239,15 +268,20 @@ def _new_environment(view: View) -> Environment:
         "view": view, "project": view.project, "office": view.project.office, "today": view.today,
         "offer_src": offer_src, "event_src": event_src, "partner_src": partner_src,
         "audience_src": audience_src, "HOME": HOME, "WEEK": WEEK, "OFFERS": OFFERS,
-        "EVENTS": EVENTS, "PARTNERS": PARTNERS, "CALENDARS": CALENDARS, "feeds": feeds, "CONTACT": CONTACT, "span": time_span,
+        "EVENTS": EVENTS, "PARTNERS": PARTNERS, "CALENDARS": CALENDARS, "feeds": feeds, "CONTACT": CONTACT,
+        "span": lambda start, end: time_span(start, end, lang), "lang": lang,
+
     })
     return env
 
 
 def _render(env: Environment, template: str, src: str, **context: Any) -> str:
     rel = lambda target, anchor="": fmt.rel_url(src, target, anchor)  # noqa: E731
+    # Files of this language (its calendars) sit beside its pages; shared files (logos, images) at the root.
     rel_file = lambda target: fmt.rel_file(src, target)  # noqa: E731
-    return env.get_template(template).render(src=src, rel=rel, rel_file=rel_file, **context)
+    prefix = env.globals["view"].prefix
+    site_file = lambda target: fmt.rel_file(prefix + src, target)  # noqa: E731
+    return env.get_template(template).render(src=src, rel=rel, rel_file=rel_file, site_file=site_file, **context)
 
 
 def build_pages(project: Project, today: dt.date, lang: str = "de",
@@ -277,6 +311,13 @@ def build_pages(project: Project, today: dt.date, lang: str = "de",
     return pages
 
 
+def N_(message: str) -> str:
+    """Marks a text for the catalog where it is translated later (by its German text)."""
+    return message
+
+
+# The titles of the German-only legal pages, translated in the other sections' navigation and heading.
+LEGAL_TITLES = (N_("Impressum"), N_("Datenschutzerklärung"), N_("Erklärung zur Barrierefreiheit"))
 LEGAL_PAGES = {"impressum.md": "impressum.md.j2", "datenschutz.md": "datenschutz.md.j2",
                "barrierefreiheit.md": "barrierefreiheit.md.j2"}
 
@@ -287,8 +328,29 @@ def default_pages(project: Project, today: dt.date, lang: str = "de",
     env = _environment(View(project, today, lang, site_url))
     pages = [GeneratedPage(CONTACT, _render(env, "contact.md.j2", CONTACT))]
     # The legal pages come from office.yml, so they are always complete and current.
-    pages += [GeneratedPage(src, _render(env, template, src)) for src, template in LEGAL_PAGES.items()]
+    pages += [GeneratedPage(src, _german_only(_render(env, template, src), lang)) for src, template in LEGAL_PAGES.items()]
     return pages
+
+
+def _german_only(markdown: str, lang: str) -> str:
+    """A legal text in another language's section: the German text (the binding one), marked as German,
+    under a translated title and a note in the reader's language saying why it is German."""
+    if lang == "de":
+        return markdown
+    _ = i18n.translator(lang)
+    _, head, body = markdown.split("---", 2)
+    import yaml
+    meta = yaml.safe_load(head) or {}
+    title = i18n.gettext(lang, str(meta.get("title", "")))
+    if lang == "de-LS":
+        note = i18n.gettext(lang, "Diesen Text gibt es nur in schwerer Sprache. Er ist ein Rechts-Text.")
+    else:
+        note = i18n.gettext(lang, "Dieser rechtliche Text gilt in der deutschen Fassung. Deshalb steht er hier auf Deutsch.")
+    body = body.lstrip("\n")
+    if body.startswith("# "):
+        body = body.split("\n", 1)[1]      # the translated title replaces the German heading
+    return (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n# {title}\n\n"
+            f'<p class="st-untranslated">{note}</p>\n\n<div lang="de" markdown="1">\n\n{body}\n\n</div>\n')
 
 
 SEARCH = "suche.md"

@@ -187,8 +187,13 @@ def join_words(words: list[str], conjunction: str = "und") -> str:
     return ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
 
 
-def time_span(start: dt.time, end: dt.time) -> str:
-    """„15–17 Uhr“, or „9:30–11:30 Uhr“ when minutes matter."""
+def time_span(start: dt.time, end: dt.time, lang: str = "de") -> str:
+    """„15–17 Uhr“, or „9:30–11:30 Uhr“ when minutes matter; other languages in their own notation."""
+    if lang not in ("de", "de-LS"):
+        from babel.dates import format_interval
+        from .i18n import language
+        return format_interval(start, end, "Hm", locale=language(lang).babel)
+
     def short(t: dt.time) -> str:
         return f"{t.hour}" if t.minute == 0 else f"{t.hour}:{t.minute:02d}"
     if start.minute == 0 and end.minute == 0:
@@ -196,23 +201,46 @@ def time_span(start: dt.time, end: dt.time) -> str:
     return f"{start.hour}:{start.minute:02d}–{end.hour}:{end.minute:02d} Uhr"
 
 
-def describe(rule: ScheduleRule) -> str:
-    """The rule as residents say it: „jeden Donnerstag, 15–17 Uhr“."""
+def describe(rule: ScheduleRule, lang: str = "de") -> str:
+    """The rule as residents say it: „jeden Donnerstag, 15–17 Uhr“ (and in every site language)."""
+    from .i18n import translator
+    _ = translator(lang)
+    if lang in ("de", "de-LS"):
+        when = _describe_german(rule)
+    else:
+        # Frames from the catalog with weekday names in the nominative (Babel): translators word the
+        # frame so that it fits ("every week on %(days)s"), as case endings differ between languages.
+        from .formatting import weekday_name
+        days = lambda codes: join_words([weekday_name(d, lang) for d in sorted(codes, key=_WEEKDAY_INDEX.get)],  # noqa: E731
+                                        _("und"))
+        ordinals = {"first": _("ersten"), "second": _("zweiten"), "third": _("dritten"),
+                    "fourth": _("vierten"), "last": _("letzten")}
+        if rule.weekly is not None:
+            when = (_("jeden %(days)s") % {"days": days(rule.weekly)} if rule.every == 1
+                    else _("alle %(n)s Wochen am %(days)s") % {"n": rule.every, "days": days(rule.weekly)})
+        else:
+            by_day: dict[str, list[str]] = {}
+            for ordinal, day in rule.monthly:
+                by_day.setdefault(day, []).append(ordinals[ordinal])
+            when = "; ".join(_("jeden %(ordinals)s %(day)s im Monat")
+                             % {"ordinals": join_words(ords, _("und")), "day": weekday_name(day, lang)}
+                             for day, ords in by_day.items())
+    text = f"{when}, {time_span(rule.start, rule.end, lang)}"
+    if rule.school_holidays == "pause":
+        text += " (" + _("nicht in den Schulferien") + ")"
+    return text
+
+
+def _describe_german(rule: ScheduleRule) -> str:
     if rule.weekly is not None:
         days = [_DAY_NAMES[d] for d in sorted(rule.weekly, key=_WEEKDAY_INDEX.get)]
         if rule.every == 1:
-            when = "jeden " + join_words(days)
-        elif rule.every in _EVERY_WORDS:
-            when = f"jeden {_EVERY_WORDS[rule.every]} " + join_words(days)
-        else:
-            when = f"alle {rule.every} Wochen am " + join_words(days)
-    else:
-        by_day: dict[str, list[str]] = {}
-        for ordinal, day in rule.monthly:
-            by_day.setdefault(day, []).append(_ORDINAL_WORDS[ordinal])
-        parts = [f"{join_words(ords)} {_DAY_NAMES[day]}" for day, ords in by_day.items()]
-        when = "jeden " + join_words(parts) + " im Monat"
-    text = f"{when}, {time_span(rule.start, rule.end)}"
-    if rule.school_holidays == "pause":
-        text += " (nicht in den Schulferien)"
-    return text
+            return "jeden " + join_words(days)
+        if rule.every in _EVERY_WORDS:
+            return f"jeden {_EVERY_WORDS[rule.every]} " + join_words(days)
+        return f"alle {rule.every} Wochen am " + join_words(days)
+    by_day: dict[str, list[str]] = {}
+    for ordinal, day in rule.monthly:
+        by_day.setdefault(day, []).append(_ORDINAL_WORDS[ordinal])
+    parts = [f"{join_words(ords)} {_DAY_NAMES[day]}" for day, ords in by_day.items()]
+    return "jeden " + join_words(parts) + " im Monat"

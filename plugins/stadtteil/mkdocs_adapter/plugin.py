@@ -3,6 +3,10 @@
 Event order (mkdocs calls them in this order within one build):
 on_config → on_files → on_page_markdown (per page) → on_post_build. `mkdocs serve` repeats from
 on_config on every change, so data is always re-read.
+
+Languages: mkdocs-static-i18n builds the default language, then, from its on_post_build, runs one
+nested build per other language into a folder (en/, tr/, …). Every event here therefore runs once
+per language; data is loaded and the built site is checked once, in the outer (German) build.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 from pydantic import ValidationError
 
 from .. import funding as funding_rules
@@ -32,7 +37,8 @@ from ..imagecheck import sha256, theme_images
 from ..sitecheck import check_site
 from ..images import picture_html
 from ..feeds import FeedBuilder, FeedSettings
-from ..formatting import page_url
+from ..formatting import page_url, short_date
+from .. import i18n
 from ..loader import Project, check_calendar, load_project
 from ..models import Settings
 from ..pages import (BLOCKS, SEARCH, build_pages, default_pages, event_src, offer_src, page_entries, render_block,
@@ -73,12 +79,18 @@ def material_templates() -> str:
     return str(Path(material.__file__).parent / "templates")
 
 
-def finish_page(html: str) -> str:
-    """Last touches on every rendered page: valid theme markup, then the page's own CSP."""
-    return add_csp(fix_theme_markup(html))
+def finish_page(html: str, lang: str = "de") -> str:
+    """Last touches on every rendered page: valid theme markup, direction, then the page's own CSP."""
+    return add_csp(set_direction(fix_theme_markup(html, lang), i18n.language(lang)))
 
 
-def fix_theme_markup(html: str) -> str:
+def set_direction(html: str, lang: i18n.Language) -> str:
+    """`<html>` gets `dir` too: Material sets it only on `<body>`, so the document's own direction
+    (and that of everything outside the body) would stay left to right for Arabic."""
+    return re.sub(r'<html lang="[^"]*"', f'<html lang="{lang.html_lang}" dir="{lang.direction}"', html, count=1)
+
+
+def fix_theme_markup(html: str, lang: str = "de") -> str:
     html = re.sub(r'(<input class="md-(?:toggle|nav__toggle)[^>]*type="checkbox"[^>]*?) autocomplete="off"', r"\1", html)
     html = html.replace(' tabindex=""', "")
     if 'id="__toc"' not in html:
@@ -87,8 +99,37 @@ def fix_theme_markup(html: str) -> str:
     # (A label tied to a control may carry no role or aria-*: its name is visually hidden text.)
     html = html.replace('<label class="md-header__button md-icon" for="__drawer">',
                         '<label class="md-header__button md-icon" for="__drawer" tabindex="0">'
-                        '<span class="st-sr-only">Menü</span>')
+                        '<span class="st-sr-only">' + i18n.gettext(lang, "Menü") + '</span>')
     return html
+
+
+def write_sitemap(site_dir: Path, site_url: str, languages: list[str]) -> None:
+    """sitemap.xml with every page of every language and its alternates (hreflang), replacing the
+    language plugin's, which knows only the hand-written pages."""
+    import gzip
+    from xml.sax.saxutils import escape as xml_escape
+    prefixes = [i18n.language(code) for code in languages]
+    others = tuple(p.prefix for p in prefixes if p.prefix)
+    pages = sorted(path.relative_to(site_dir).as_posix() for path in site_dir.rglob("index.html"))
+    rests = [p[: -len("index.html")] for p in pages if not p.startswith(others)]
+    hreflang = lambda lang: "de-x-ls" if lang.code == "de-LS" else lang.html_lang  # noqa: E731
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for rest in rests:
+        variants = [(lang, site_url + lang.prefix + rest) for lang in prefixes
+                    if (site_dir / lang.prefix / rest / "index.html").exists()]
+        links = "".join(f'<xhtml:link rel="alternate" hreflang="{hreflang(lang)}" href="{xml_escape(url)}"/>'
+                        for lang, url in variants)
+        for _, url in variants:
+            lines.append(f"<url><loc>{xml_escape(url)}</loc>{links}</url>")
+    lines.append("</urlset>\n")
+    data = "\n".join(lines).encode("utf-8")
+    (site_dir / "sitemap.xml").write_bytes(data)
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
+    for lang in prefixes:   # the language plugin leaves a partial sitemap in every language folder
+        if lang.prefix:
+            for name in ("sitemap.xml", "sitemap.xml.gz"):
+                (site_dir / lang.prefix / name).unlink(missing_ok=True)
 
 
 class StadtteilPlugin(BasePlugin[StadtteilConfig]):
@@ -98,6 +139,17 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         self.project: Project | None = None
         self.today: dt.date | None = None
         self.root: Path | None = None
+        self.lang = i18n.DEFAULT
+        self.not_found: dict[str, str] = {}
+
+    def _i18n(self, config: MkDocsConfig):
+        """The language plugin, when the site has one (a site may be German only)."""
+        return config.plugins.get("i18n")
+
+    def _nested(self, config: MkDocsConfig) -> bool:
+        """True during the language plugin's builds of the other languages."""
+        plugin = self._i18n(config)
+        return bool(plugin is not None and plugin.building)
 
     # on_config, first of all plugins: staff mistakes must stop the build before mkdocs cleans
     # site_dir (it does so right after on_pre_build), so a site built earlier stays untouched.
@@ -114,6 +166,18 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         for js in ("assets/menu.js",):
             if js not in [str(getattr(j, "path", j)) for j in config.extra_javascript]:
                 config.extra_javascript.append(js)
+        plugin = self._i18n(config)
+        self.lang = (plugin.current_language or plugin.default_language) if plugin else i18n.DEFAULT
+        # The languages this site is built in: a site without the language plugin is German only.
+        self.site_languages = [i18n.language(code) for code in plugin.build_languages] if plugin \
+            else [i18n.language(i18n.DEFAULT)]
+        if self._nested(config) and self.project is not None:
+            # Another language of the same build: the data, images and rules are already loaded and checked.
+            config.extra["stadtteil"] = dict(config.extra["stadtteil"], lang=self.lang)
+            return config
+        self.languages_built: list[str] = []
+        self.feed_count = 0
+        self._revisions = None
         base = Path(config.config_file_path or ".").resolve().parent
         self.root = (base / self.config.data_dir).resolve() if self.config.data_dir else base
         self.today = build_date(self.config.today)
@@ -165,7 +229,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 raise PluginError(message)
             log.warning(message)
         config.extra["stadtteil"] = {"office": self.project.office, "today": self.today, "funding": self.funding,
-                                     "eu_statement": funding_rules.EU_STATEMENT}
+                                     "eu_statement": funding_rules.EU_STATEMENT, "lang": self.lang}
         return config
 
     def _placeholders(self, config: MkDocsConfig) -> None:
@@ -180,14 +244,15 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         log.warning(message)
 
     # on_files: the data pages join the hand-written ones before mkdocs builds the navigation.
-    # Low priority, so a language plugin (mkdocs-static-i18n) has already sorted the real files:
-    # it cannot handle generated files it did not see (measured with 1.3.1).
-    @event_priority(-100)
+    # After the language plugin (-100): it has sorted the real files by language, and it cannot
+    # handle generated files it did not see (it crashes on them, measured with 1.3.1).
+    @event_priority(-110)
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.project is not None and self.today is not None
         clashes = []
+        self.languages_built.append(self.lang)
         feeds = self._feeds()
-        self.feed_count = len(feeds)
+        self.feed_count += len(feeds)
         for feed in feeds:
             files.append(File.generated(config, feed.path, content=feed.content))
         for logo in self.funding.logos:
@@ -213,15 +278,15 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         for processed in self.photos.published.values():
             for variant in processed.variants:
                 files.append(File.generated(config, variant.path, content=variant.data))
-        generated = build_pages(self.project, self.today, site_url=self.site_url, photos=self.photos)
-        generated += [p for p in default_pages(self.project, self.today, site_url=self.site_url)
+        lang = self.lang
+        generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
+        generated += [p for p in default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
                       if files.get_file_from_path(p.src) is None]
         for page in generated:
             if files.get_file_from_path(page.src) is not None:
                 clashes.append(page.src)
                 continue
-            inclusion = InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src, content=page.markdown, inclusion=inclusion))
+            files.append(self._page_file(config, page.src, page.markdown))
         if clashes:
             raise PluginError(
                 "Diese Seiten gibt es doppelt, als Datei in content/ und aus den Daten erzeugt: "
@@ -229,8 +294,22 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 + ". Benennen Sie die Datei in content/ um oder löschen Sie sie.")
         if files.get_file_from_path(SEARCH) is None:
             entries = page_entries(generated) + self._content_entries(files)
-            files.append(File.generated(config, SEARCH, content=search_page(self.project, self.today, entries).markdown))
+            files.append(self._page_file(config, SEARCH,
+                                         search_page(self.project, self.today, entries, lang=lang).markdown))
         return files
+
+    def _page_file(self, config: MkDocsConfig, src: str, markdown: str) -> File:
+        """A generated page of the language being built. It is named like a translated file
+        (wochenplan.en.md), so the language plugin's lookups (navigation, Markdown links) find it,
+        and it is written into the language's folder (en/wochenplan/)."""
+        lang = i18n.language(self.lang)
+        if not lang.prefix:
+            return File.generated(config, src, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+        stem = src[:-3]
+        file = File.generated(config, f"{stem}.{lang.code}.md", content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+        file.dest_uri = lang.prefix + page_url(src) + "index.html"
+        file.name = Path(stem).name
+        return file
 
     @staticmethod
     def _content_entries(files: Files) -> list[dict[str, str]]:
@@ -241,18 +320,23 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             if file.generated_by or not file.abs_src_path:
                 continue
             _, meta = get_data(Path(file.abs_src_path).read_text(encoding="utf-8"))
-            entries.append({"title": str(meta.get("title", Path(file.src_uri).stem)),
-                            "description": str(meta.get("description", "")), "src": file.src_uri})
+            src = getattr(file, "norm_src_uri", file.src_uri)   # kontakt.en.md is the page kontakt.md
+            entries.append({"title": str(meta.get("title", Path(src).stem)),
+                            "description": str(meta.get("description", "")), "src": src})
         return entries
 
     def _feeds(self):
         """The calendar files, from the same schedule engine as the pages' "next dates"."""
+        prefix = i18n.language(self.lang).prefix
+
         def url(kind: str, key: str) -> str:
             src = {"offer": offer_src, "event": event_src}[kind](key)
-            return self.site_url + page_url(src)
+            return self.site_url + prefix + page_url(src)
 
+        if self._revisions is None:   # git history: read once for all languages
+            self._revisions = revisions.collect(self.root, self.project.paths)
         settings = FeedSettings(self.site_url, self.uid_domain, self.today, self.project.office.name)
-        return FeedBuilder(self.project, settings, revisions.collect(self.root, self.project.paths), url).build()
+        return FeedBuilder(self.project, settings, self._revisions, url, lang=self.lang).build()
 
     # on_page_markdown: hand-written pages (home, contact) carry markers for live data blocks.
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -268,7 +352,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         for name in BLOCKS:
             marker = _MARKER.format(name)
             if marker in markdown:
-                block = render_block(self.project, self.today, name, page.file.src_uri,
+                src = getattr(page.file, "norm_src_uri", page.file.src_uri)
+                block = render_block(self.project, self.today, name, src, lang=self.lang,
                                      site_url=self.site_url, funding=self.funding, dgs=self._dgs())
                 markdown = markdown.replace(marker, "\n" + block + "\n")
         if "<!-- stadtteil:" in markdown:
@@ -291,8 +376,12 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         icon = (Path(material_templates()) / ".icons" / "material" / "sign-language.svg").read_text()
         size = len(self.photos.passthrough[source])
         poster = options.get("poster")
-        return {"path": photo_rules.site_path_of(source), "title": options.get("title", "Informationen in Gebärdensprache"),
-                "duration": options.get("duration", ""), "size": f"{size / 1_000_000:.1f} MB".replace(".", ","),
+        from babel.numbers import format_decimal
+        title = options.get("title")
+        return {"path": photo_rules.site_path_of(source),
+                "title": title if title else i18n.gettext(self.lang, "Informationen in Gebärdensprache"),
+                "duration": options.get("duration", ""),
+                "size": format_decimal(round(size / 1_000_000, 1), "0.0", locale=i18n.language(self.lang).babel) + " MB",
                 "type": "video/webm" if source.endswith(".webm") else "video/mp4", "icon": icon,
                 "poster": photo_rules.site_path_of(poster) if poster and poster in self.photos.passthrough else None}
 
@@ -314,12 +403,30 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     # on_page_content: images in hand-written pages become responsive variants, or disappear
     # (with their link) when consent was withdrawn; the HTML is final here, Markdown tricks included.
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        html = self._images(html, page)
+        return self._mark_fallback(html, page)
+
+    def _mark_fallback(self, html: str, page: Page) -> str:
+        """A hand-written page shown in German because its translation is missing says so, in the
+        reader's language, and its German part carries lang="de" (WCAG 3.1.2)."""
+        locale = getattr(page.file, "locale", None)
+        if locale is None or locale == self.lang:
+            return html
+        if self.lang == "de-LS":
+            note = i18n.gettext(self.lang, "Diese Seite gibt es noch nicht in Leichter Sprache. Hier steht sie in "
+                                           "schwerer Sprache.")
+        else:
+            note = i18n.gettext(self.lang, "Diese Seite ist noch nicht übersetzt. Hier steht sie auf Deutsch.")
+        return f'<p class="st-untranslated">{note}</p>\n<div lang="de">\n{html}\n</div>'
+
+    def _images(self, html: str, page: Page) -> str:
         if "<img" not in html:
             return html
         from bs4 import BeautifulSoup
         soup = BeautifulSoup(html, "html.parser")
         changed = False
         page_dir = Path(page.file.src_uri).parent
+        page_path = page.url.rstrip("/") if page.url.endswith("/") else str(Path(page.url).parent)
         for index, img in enumerate(soup.find_all("img")):
             src = (img.get("src") or "").split("#")[0].split("?")[0]
             if not src or "://" in src or src.startswith(("data:", "/")):
@@ -327,7 +434,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             source = "content/" + os.path.normpath((page_dir / src).as_posix()).lstrip("./")
             status = self.photos.status(source)
             if status == "published" and source in self.photos.published:
-                url = lambda path: os.path.relpath(path, page_url(page.file.src_uri) or ".")  # noqa: E731
+                url = lambda path: os.path.relpath(path, page_path or ".")  # noqa: E731
                 picture = BeautifulSoup(picture_html(self.photos.published[source], img.get("alt", ""), url,
                                                      eager=index == 0), "html.parser")
                 img.replace_with(picture)
@@ -345,17 +452,77 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     # on_post_page: Material's templates write a few attributes the HTML standard does not allow
     # (found by the Nu Html Checker); mend them here, in the adapter, where the theme is known.
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return finish_page(output)
+        return finish_page(output, self.lang)
 
-    # on_post_template: the same for pages rendered from a template alone (404.html).
+    # on_env: mkdocs makes a new theme environment for every language's build; with the shared
+    # bytecode cache, Material's templates compile once per build instead of once per language.
+    def on_env(self, env, config: MkDocsConfig, files: Files):
+        from ..pages import BYTECODE
+        env.bytecode_cache = BYTECODE
+        return env
+
+    # on_page_context: after the language plugin (priority 50), which points the switcher only at
+    # pages it knows. Every page here, generated or not, has the same address in every language,
+    # so the alternates are computed from the address: same page, other folder.
+    def on_page_context(self, context, page: Page, config: MkDocsConfig, nav):
+        lang = i18n.language(self.lang)
+        rest = page.url[len(lang.prefix):] if lang.prefix and page.url.startswith(lang.prefix) else page.url
+        alternates = []
+        for other in self.site_languages:
+            target = other.prefix + rest
+            alternates.append({"lang": other, "current": other.code == lang.code, "absolute": self.site_url + target,
+                               "href": get_relative_url(target or ".", page.url or ".")})
+        if self._i18n(config) is not None:
+            # <link rel="alternate" hreflang> in the head: absolute addresses, as search engines want.
+            links = [{"name": a["lang"].name, "link": a["absolute"],
+                      "lang": "de-x-ls" if a["lang"].code == "de-LS" else a["lang"].html_lang} for a in alternates]
+            # Both ways: the language plugin sets it as an attribute, which templates read first.
+            config.extra["alternate"] = links
+            config.extra.alternate = links
+        context["st_alternates"] = alternates
+        context["st_lang"] = lang
+        context["st_t"] = i18n.translator(self.lang)
+        context["st_home"] = lang.prefix
+        context["st_easy"] = any(other.code == "de-LS" for other in self.site_languages)
+        context["st_date"] = lambda day: short_date(day, self.lang)
+        return context
+
+    # on_template_context: pages rendered from a template alone (404.html) get the same context;
+    # their switcher leads to each language's start page.
+    def on_template_context(self, context, template_name: str, config: MkDocsConfig):
+        lang = i18n.language(self.lang)
+        # The error page is served at any depth: its links start at the site's root path.
+        root = urlsplit(self.site_url).path
+        context["st_alternates"] = [{"lang": other, "current": other.code == lang.code,
+                                     "absolute": self.site_url + other.prefix, "href": root + other.prefix}
+                                    for other in self.site_languages]
+        context["st_lang"], context["st_t"], context["st_home"] = lang, i18n.translator(self.lang), lang.prefix
+        context["st_easy"] = any(other.code == "de-LS" for other in self.site_languages)
+        context["st_date"] = lambda day: short_date(day, self.lang)
+        return context
+
+    # on_post_template: the same for pages rendered from a template alone (404.html). Every language
+    # build writes site/404.html; each language keeps its own copy in its folder, German the root one.
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
-        return finish_page(output_content) if template_name.endswith(".html") else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        output = finish_page(output_content, self.lang)
+        if template_name == "404.html":
+            self.not_found[self.lang] = output
+        return output
 
     # on_post_build, last of all plugins: the finished HTML is what residents get, so that is what is
     # checked; `stadtteil build` only publishes a site that passed.
-    @event_priority(-100)
+    # Priority -200: after the language plugin (-100), whose on_post_build runs the other languages'
+    # builds, so the check sees the whole site, every language. Nested builds skip it.
+    @event_priority(-200)
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if self._nested(config):
+            return
         site_dir = Path(config.site_dir)
+        self._write_not_found(site_dir)
+        if self._i18n(config) is not None:
+            write_sitemap(site_dir, self.site_url, self.languages_built)
         allowed = theme_images() | self.photos.allowed() | self.image_aliases
         allowed |= {logo.site_path: sha256(logo.source.read_bytes()) for logo in self.funding.logos}
         problems = check_site(site_dir, self.funding, allowed)
@@ -366,10 +533,18 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         shutil.copyfile(THEME_DIR.parent / "data" / "_headers", site_dir / "_headers")
         self._report_left_out()
         pages = sum(1 for _ in site_dir.rglob("*.html"))
-        log.info(f"Zusammenfassung: {pages} Seiten (Deutsch), {self.feed_count} Kalender, Bilder: "
+        log.info(f"Zusammenfassung: {pages} Seiten in {len(self.languages_built)} Sprachen, {self.feed_count} Kalender, Bilder: "
                  f"{self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
                  f"{len(self.photos.left_out)} ausgelassen; Förderhinweis und Bilder auf allen Seiten geprüft; "
                  f"{self.warning_count + len(self.photos.left_out) + len(self.funding.placeholders) > 0 and 'Hinweise oben beachten' or 'keine Hinweise'}.")
+
+    def _write_not_found(self, site_dir: Path) -> None:
+        """Each language's error page in its folder; the German one at the root (servers fall back to it)."""
+        for code, html in self.not_found.items():
+            prefix = i18n.language(code).prefix
+            target = site_dir / prefix / "404.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
 
     def _report_left_out(self) -> None:
         assert self.project is not None

@@ -18,7 +18,8 @@
       li.hidden = !match;
       if (match) shown += 1;
     });
-    count.textContent = words.length ? shown + (shown === 1 ? " Seite gefunden" : " Seiten gefunden") : "";
+    // The words come from the page (data-one, data-many), in the page's language.
+    count.textContent = words.length ? shown + " " + (shown === 1 ? count.dataset.one : count.dataset.many) : "";
   }
   input.addEventListener("input", update);
   var query = new URLSearchParams(location.search).get("q");
