@@ -9,7 +9,9 @@ Catalogs live in ``locales/<lang>/LC_MESSAGES/stadtteil.po`` and are read direct
 
 from __future__ import annotations
 
+import contextlib
 import gettext as _gettext
+import sys
 import io
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,8 +71,8 @@ def translations(code: str) -> _gettext.NullTranslations:
         return _gettext.NullTranslations()
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language(code).babel.replace("-", "_"))
+    with path.open("rb") as handle, contextlib.redirect_stdout(sys.stderr):
+        catalog = read_po(handle, locale=language(code).babel)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
@@ -153,6 +155,7 @@ def missing_messages(lang: str) -> list[str]:
     template = extract()
     done: set = set()
     if path.exists():
-        with path.open("rb") as handle:
-            done = {m.id for m in read_po(handle) if m.id and m.string and not m.fuzzy}
+        with path.open("rb") as handle, contextlib.redirect_stdout(sys.stderr):   # Babel prints its warnings
+            done = {m.id for m in read_po(handle, locale=language(lang).babel)
+                    if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string) and not m.fuzzy}
     return sorted(str(m.id) for m in template if m.id and m.id not in done)
