@@ -263,6 +263,8 @@ def _new_environment(view: View) -> Environment:
         "yaml_str": lambda s: Markup(json.dumps(str(s), ensure_ascii=False)),
     })
     env.tests["contains_any"] = lambda value, options: any(o in value for o in options)
+    # Staff text this language shows in German: the A–Z list marks it lang="de" (front matter keys).
+    env.tests["untranslated"] = lambda value: fmt.is_fallback(value, lang)
     env.globals.update({
         "timedelta": dt.timedelta,
         "view": view, "project": view.project, "office": view.project.office, "today": view.today,
@@ -371,7 +373,8 @@ def page_entries(pages: list[GeneratedPage]) -> list[dict[str, str]]:
         head = page.markdown.split("---", 2)[1] if page.markdown.startswith("---") else ""
         meta = yaml.safe_load(head) or {}
         entries.append({"title": str(meta.get("title", page.src)), "description": str(meta.get("description", "")),
-                        "src": page.src})
+                        "src": page.src, "title_lang": meta.get("title_lang", ""),
+                        "description_lang": meta.get("description_lang", "")})
     return entries
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import posixpath
 import re
 import shutil
 from pathlib import Path
@@ -178,6 +179,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         self.languages_built: list[str] = []
         self.feed_count = 0
         self._revisions = None
+        self.fallback_urls: set[str] = set()
         base = Path(config.config_file_path or ".").resolve().parent
         self.root = (base / self.config.data_dir).resolve() if self.config.data_dir else base
         self.today = build_date(self.config.today)
@@ -279,6 +281,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             for variant in processed.variants:
                 files.append(File.generated(config, variant.path, content=variant.data))
         lang = self.lang
+        # Hand-written pages this language shows in German (no translation yet), by address.
+        self.fallback_urls = {f.url for f in files.documentation_pages()
+                              if getattr(f, "locale", lang) != lang and lang not in ("de", "de-LS")}
         generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
         generated += [p for p in default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
                       if files.get_file_from_path(p.src) is None]
@@ -293,7 +298,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 + ", ".join(f"content/{c}" for c in clashes)
                 + ". Benennen Sie die Datei in content/ um oder löschen Sie sie.")
         if files.get_file_from_path(SEARCH) is None:
-            entries = page_entries(generated) + self._content_entries(files)
+            entries = page_entries(generated) + self._content_entries(files, lang)
             files.append(self._page_file(config, SEARCH,
                                          search_page(self.project, self.today, entries, lang=lang).markdown))
         return files
@@ -312,7 +317,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         return file
 
     @staticmethod
-    def _content_entries(files: Files) -> list[dict[str, str]]:
+    def _content_entries(files: Files, lang: str = "de") -> list[dict[str, str]]:
         """Titles and descriptions of the hand-written pages, from their front matter."""
         from mkdocs.utils.meta import get_data
         entries = []
@@ -322,7 +327,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             _, meta = get_data(Path(file.abs_src_path).read_text(encoding="utf-8"))
             src = getattr(file, "norm_src_uri", file.src_uri)   # kontakt.en.md is the page kontakt.md
             entries.append({"title": str(meta.get("title", Path(src).stem)),
-                            "description": str(meta.get("description", "")), "src": src})
+                            "description": str(meta.get("description", "")), "src": src,
+                            # A page shown in German (not translated yet) is listed as German.
+                            "lang": "de" if getattr(file, "locale", lang) != lang and lang not in ("de", "de-LS") else ""})
         return entries
 
     def _feeds(self):
@@ -452,7 +459,26 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     # on_post_page: Material's templates write a few attributes the HTML standard does not allow
     # (found by the Nu Html Checker); mend them here, in the adapter, where the theme is known.
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self.fallback_urls:
+            output = self._mark_fallback_links(output, page)
         return finish_page(output, self.lang)
+
+    def _mark_fallback_links(self, html: str, page: Page) -> str:
+        """Navigation entries of pages shown in German, and a German page's table of contents, are
+        German text on this language's page: they get lang="de" too (WCAG 3.1.2)."""
+        base = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/"
+
+        def link(match: re.Match) -> str:
+            href = match.group(1)
+            if href.startswith("#"):
+                return match.group(0)
+            target = posixpath.normpath(posixpath.join(base, href)).lstrip("./") + "/"
+            return match.group(0)[:-1] + ' lang="de">' if target in self.fallback_urls else match.group(0)
+
+        html = re.sub(r'<a href="([^"#:]*)" class="md-nav__link[^"]*">', link, html)
+        if page.url in self.fallback_urls:
+            html = html.replace('<nav class="md-nav md-nav--secondary"', '<nav lang="de" class="md-nav md-nav--secondary"')
+        return html
 
     # on_env: mkdocs makes a new theme environment for every language's build; with the shared
     # bytecode cache, Material's templates compile once per build instead of once per language.
