@@ -17,7 +17,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup
+from .htmltree import Node, parse
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -217,8 +217,8 @@ def _hidden_reason(tag) -> str | None:
 def check_page(html, page: str, site_dir: Path, funding: Funding) -> list[str]:
     """Every reason this built page breaks the funding rules (empty: the page is fine).
 
-    ``html`` is the page's text or an already parsed BeautifulSoup tree (parsing is the costly part)."""
-    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
+    ``html`` is the page's text or an already parsed tree (``htmltree.parse``; parsing is the costly part)."""
+    soup = parse(html) if isinstance(html, (str, bytes)) else html
     problems = []
     bars = soup.find_all(attrs={"data-stadtteil-funding": True})
     strips = soup.find_all(attrs={"data-stadtteil-eu": True})
@@ -266,7 +266,7 @@ def check_page(html, page: str, site_dir: Path, funding: Funding) -> list[str]:
     return problems
 
 
-def check_site(site_dir: Path, funding: Funding, parsed: dict[str, BeautifulSoup] | None = None) -> list[DataError]:
+def check_site(site_dir: Path, funding: Funding, parsed: dict[str, Node] | None = None) -> list[DataError]:
     """Check every HTML file of a built site; one entry per page that breaks the rules."""
     found = []
     for path in sorted(site_dir.rglob("*.html")):

@@ -14,7 +14,7 @@ from base64 import b64decode
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
+from .htmltree import parse
 
 from .consent import IMAGE_SUFFIXES
 from .errors import DataError
@@ -58,7 +58,7 @@ def _srcset_urls(value: str) -> list[str]:
 
 def _references(html) -> list[tuple[str, str]]:
     """(url, where in the page) of every image reference in an HTML document (text or parsed tree)."""
-    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
+    soup = parse(html) if isinstance(html, (str, bytes)) else html
     refs: list[tuple[str, str]] = []
     for tag in soup.find_all(True):
         name = tag.name
