@@ -388,29 +388,40 @@ def stock_page(rng: random.Random, number: int, chars: int) -> str:
 
 
 def stock(out: Path, pages: int, chars: int = 1500) -> None:
-    """Plain mkdocs-material (font: false, search plugin; mkdocs-static-i18n is not installed) with
-    ``pages`` HTML pages in the end: pages − 1 Markdown pages plus Material's 404.html. ``chars`` is the
+    """Plain mkdocs-material (font: false, search plugin, mkdocs-static-i18n with the repository's
+    languages) with about ``pages`` HTML pages in the end, over all languages. ``chars`` is the
     length of a page's text; the navigation has the shape of the repository's (the other pages are
     built, as the stadtteil data pages are, but not listed in the menu)."""
     out.mkdir(parents=True, exist_ok=False)
     docs = out / "docs"
     docs.mkdir()
     rng = random.Random(f"stock-{pages}")
-    names = ["index.md"] + [f"bereich-{i % 10}/seite-{i:04d}.md" for i in range(1, pages - 1)]
+    repo = read_config(REPO / "mkdocs.yml")
+    # The same languages as the repository, with mkdocs-static-i18n: every language is built from the
+    # German files (fallback), so ``pages`` HTML pages in all are pages / languages per language.
+    i18n = next((p["i18n"] for p in repo.get("plugins") or [] if isinstance(p, dict) and "i18n" in p), None)
+    languages = len(i18n["languages"]) if i18n else 1
+    per_language = max(2, round(pages / languages))
+    names = ["index.md"] + [f"bereich-{i % 10}/seite-{i:04d}.md" for i in range(1, per_language - 1)]
     for number, name in enumerate(names):
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text(stock_page(rng, number, chars), encoding="utf-8")
-    repo = read_config(REPO / "mkdocs.yml")
     config = {
         "site_name": "Stock Material",
         "site_url": "https://stock.example.org/",
         "docs_dir": "docs",
-        "theme": {"name": "material", "language": "de", "font": False},
-        "plugins": ["search"],
+        "theme": {"name": "material", "language": "de", "font": False, "custom_dir": "overrides"},
+        "plugins": ["search"] + ([{"i18n": {"docs_structure": "suffix", "fallback_to_default": True,
+                                            "languages": [{k: v for k, v in lang.items() if k != "nav_translations"}
+                                                          for lang in i18n["languages"]]}}] if i18n else []),
         "markdown_extensions": repo.get("markdown_extensions") or [],
         "nav": _nav_with(repo.get("nav") or [], list(names)),
         "not_in_nav": "/bereich-*/\n",
     }
+    # Material has no language file for Leichte Sprache: the smallest possible one (German texts).
+    shim = out / "overrides" / "partials" / "languages" / "de-LS.html"
+    shim.parent.mkdir(parents=True)
+    shim.write_text('{% import "partials/languages/de.html" as de %}{% macro t(key) %}{{ de.t(key) }}{% endmacro %}\n')
     (out / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
