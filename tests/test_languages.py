@@ -266,3 +266,52 @@ def test_arabic_renders_right_to_left_in_chromium(site):
             page.goto(base + "en/wochenplan/")
             assert page.evaluate("getComputedStyle(document.body).direction") == "ltr"
             page.close()
+
+
+def test_missing_translations_fall_back_to_marked_german_and_are_reported(tmp_path):
+    # The repository's own texts are all translated, so the fallback is shown on a copy with gaps:
+    # a content page without its English file, an offer and a partner without English descriptions.
+    import shutil
+    project = tmp_path / "project"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", "site.*", ".git",
+                                                                 ".cache", "__pycache__"))
+    (project / "content" / "wlan.en.md").unlink()
+    offer = project / "offers" / "naehtreff.yml"
+    text = offer.read_text(encoding="utf-8")
+    text, count = re.subn(r"(description:\n  de: \|\n(?:    .*\n|\n)+?)  en: \|\n(?:    .*\n|\n)+?(  tr: )", r"\1\2", text)
+    assert count == 1
+    offer.write_text(text, encoding="utf-8")
+    partner = project / "partners" / "asd.yml"
+    text, count = re.subn(r"(description:\n  de: .*\n)  en: .*\n", r"\1", partner.read_text(encoding="utf-8"))
+    assert count == 1
+    partner.write_text(text, encoding="utf-8")
+    out = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(project / "mkdocs.yml"), "-d",
+                             str(out)], capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-11-24"})
+    assert result.returncode == 0, result.stderr
+    for page in ("en/wlan/index.html", "en/angebote/naehtreff/index.html"):
+        soup = soup_of(out / page)
+        notes = [n for n in soup.select("article .st-untranslated") if n.find_next_sibling().get("lang") == "de"]
+        assert notes, page
+        assert "German" in notes[0].get_text() and soup.html["lang"] == "en", page
+    # The A–Z list of help shortens the German description; the shortened text stays inside its lang="de" span.
+    html = (out / "en" / "hilfe-finden" / "index.html").read_text(encoding="utf-8")
+    line = next(li for li in html.splitlines() if 'href="asd/"' in li)
+    assert line.count("<span") == line.count("</span>") and '<span lang="de">Berät und unterstützt Familien' in line
+    assert "…</span>" in line
+    report = subprocess.run([sys.executable, "-m", "stadtteil.cli", "translations", "-f", str(project / "mkdocs.yml")],
+                            capture_output=True, text=True, cwd=REPO)
+    english = report.stdout.split("Türkçe (tr)")[0]
+    assert "content/wlan.en.md fehlt" in english and "offers/naehtreff.yml: description" in english
+    assert "partners/asd.yml: description" in english
+    assert "Türkçe (tr): Daten 100 %" in report.stdout
+
+
+def test_shortened_fallback_text_keeps_its_markup_whole():
+    from stadtteil import formatting as fmt
+    value = {"de": "Ein langer deutscher Text, der im Verzeichnis gekürzt wird, weil er nicht passt."}
+    short = fmt.marked(value, "en", 30)
+    assert short.startswith('<span lang="de">') and short.endswith("…</span>") and len(short) < 60
+    assert fmt.marked(value, "de", 30) == "Ein langer deutscher Text…"
+    assert fmt.marked(value, "de") == value["de"]

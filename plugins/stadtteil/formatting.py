@@ -30,11 +30,24 @@ def is_fallback(value: dict[str, str] | None, lang: str) -> bool:
     return bool(value) and lang not in ("de", "de-LS") and not value.get(lang)
 
 
-def marked(value: dict[str, str] | None, lang: str = "de") -> Markup:
-    """Inline text for HTML: a German fallback carries lang="de", so screen readers switch voice."""
+def shorten(value: str, limit: int | None) -> str:
+    """At most ``limit`` characters, cut at a word and ended with „…“ (the whole text when it fits)."""
+    if limit is None or len(value) <= limit:
+        return value
+    cut = value[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:–-") + "…"
+
+
+def marked(value: dict[str, str] | None, lang: str = "de", limit: int | None = None) -> Markup:
+    """Inline text for HTML: a German fallback carries lang="de", so screen readers switch voice.
+
+    ``limit`` shortens the text itself, before the markup is added: cutting the marked-up result would
+    cut off the closing tag."""
     if is_fallback(value, lang):
-        return Markup('<span lang="de">%s</span>') % value["de"]
-    return escape(text(value, lang))
+        return Markup('<span lang="de">%s</span>') % shorten(value["de"], limit)
+    return escape(shorten(text(value, lang), limit))
 
 
 def marked_block(value: dict[str, str] | None, lang: str = "de") -> Markup:

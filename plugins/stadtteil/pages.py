@@ -245,7 +245,7 @@ def _new_environment(view: View) -> Environment:
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)
     env.filters.update({
         # Staff text in the page's language; German fallback marked lang="de" (screen readers switch voice).
-        "t": lambda value: fmt.marked(value, lang),
+        "t": lambda value, limit=None: fmt.marked(value, lang, limit),
         # The same without markup, for front matter and attributes.
         "plain": lambda value: fmt.text(value, lang),
         # Staff descriptions are Markdown by design; they are rendered by the site's Markdown renderer.
