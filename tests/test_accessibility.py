@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -43,6 +44,15 @@ def pages(site: Path) -> list[str]:
         rel = html.relative_to(site).as_posix()
         found.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
     return found
+
+
+# The language folders of the build and the lang/dir their pages carry (Leichte Sprache is German).
+LANGUAGES = {"en/": ["en", "ltr"], "tr/": ["tr", "ltr"], "ar/": ["ar", "rtl"], "uk/": ["uk", "ltr"],
+             "de-LS/": ["de", "ltr"]}
+
+
+def page_language(path: str) -> list[str]:
+    return next((v for prefix, v in LANGUAGES.items() if path.startswith(prefix)), ["de", "ltr"])
 
 
 def test_axe_finds_nothing_on_any_page_at_desktop_and_phone_width(site):
@@ -124,7 +134,7 @@ def test_keyboard_skip_link_focus_landmarks_and_headings(site):
         page = chromium.new_page(viewport=DESKTOP)
         for path in pages(site):
             page.goto(base + path)
-            if path == "404.html":
+            if path.endswith("404.html"):
                 continue
             page.keyboard.press("Tab")
             first = page.evaluate("""() => { const a = document.activeElement; const s = getComputedStyle(a);
@@ -138,7 +148,7 @@ def test_keyboard_skip_link_focus_landmarks_and_headings(site):
             assert levels and levels[0] == 1 and levels.count(1) == 1, (path, levels)
             for before, after in zip(levels, levels[1:]):
                 assert after <= before + 1, (path, levels)
-            assert page.evaluate("document.documentElement.lang") == "de"
+            assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == page_language(path)
 
 
 def test_readable_at_320_px_and_at_200_percent_zoom(site):
@@ -201,9 +211,23 @@ def test_legal_pages_are_complete_and_linked_from_every_footer(site):
     form = BeautifulSoup((site / "barrierefreiheit" / "index.html").read_text(), "html.parser").select_one("form.st-feedback")
     assert form["action"].startswith("mailto:") and all(form.find("label", attrs={"for": i["id"]})
                                                         for i in form.select("input, textarea"))
+    # Every page links the three legal pages of its own language, and they exist; German pages say so in German.
     for html in site.rglob("*.html"):
+        rel = html.relative_to(site).as_posix()
+        prefix = next((p for p in LANGUAGES if rel.startswith(p)), "")
         footer = BeautifulSoup(html.read_text(), "html.parser").select_one(".st-footer__links")
-        assert {a.get_text() for a in footer.find_all("a")} >= {"Impressum", "Datenschutz", "Barrierefreiheit"}, html
+        links = {}
+        for a in footer.find_all("a"):
+            href = a["href"]   # error pages link from the site root: they answer at any address
+            target = href.strip("/") if href.startswith("/") else posixpath.normpath(
+                posixpath.join(posixpath.dirname(rel), href))
+            links[target] = a.get_text()
+        for legal in ("impressum", "datenschutz", "barrierefreiheit"):
+            target = prefix + legal
+            assert target in links and (site / target / "index.html").exists(), (rel, target, links)
+            assert links[target].strip(), (rel, target)
+        if page_language(rel)[0] == "de":
+            assert {links[prefix + p] for p in ("impressum", "datenschutz")} == {"Impressum", "Datenschutz"}, rel
 
 
 @pytest.mark.parametrize("path", ["angebote/naehtreff/", "wochenplan/", "kontakt/"])
@@ -249,9 +273,17 @@ def test_phone_menu_opens_with_the_keyboard_and_hides_closed_links(site):
     with serve(site) as base, browser() as chromium:
         page = chromium.new_page(viewport=PHONE)
         page.goto(base)
-        page.keyboard.press("Tab")                      # skip link
-        page.keyboard.press("Tab")                      # the menu button, not the hidden drawer's links
-        assert page.evaluate("document.activeElement.getAttribute('for')") == "__drawer"
+        # Skip link, then the language bar, then the menu button: never one of the closed drawer's links.
+        passed = []
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.getAttribute('for')") == "__drawer":
+                break
+            passed.append(page.evaluate("(a => a.closest('.st-languages') ? 'language' : a.className)"
+                                        "(document.activeElement)"))
+        assert page.evaluate("document.activeElement.getAttribute('for')") == "__drawer", passed
+        assert "md-skip" in passed[0].split() and set(passed[1:]) == {"language"}, passed
+        assert len(passed) == 1 + 6, passed              # the six languages' links
         page.keyboard.press("Enter")
         assert page.evaluate("document.getElementById('__drawer').checked")
         assert page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null")
@@ -260,3 +292,15 @@ def test_phone_menu_opens_with_the_keyboard_and_hides_closed_links(site):
         page.wait_for_timeout(400)
         hidden = page.evaluate("getComputedStyle(document.querySelector('.md-sidebar--primary')).visibility")
         assert hidden == "hidden"
+
+
+def test_timetable_time_axis_only_where_it_is_a_grid(site):
+    # On phones the timetable is a list per day; a column of bare hours above it would only confuse.
+    with serve(site) as base, browser() as chromium:
+        for viewport, shown in ((PHONE, "none"), (DESKTOP, "block")):
+            page = chromium.new_page(viewport=viewport)
+            for path in ("wochenplan/", "ar/wochenplan/"):
+                page.goto(base + path)
+                assert page.evaluate("getComputedStyle(document.querySelector('.st-week__hours')).display") == shown, \
+                    (viewport, path)
+            page.close()

@@ -133,6 +133,30 @@ def write_sitemap(site_dir: Path, site_url: str, languages: list[str]) -> None:
                 (site_dir / lang.prefix / name).unlink(missing_ok=True)
 
 
+# Material's script fetches `sitemap.xml` beside every `<link rel="alternate">` of a page, to send its own
+# language selector to the same page. Our pages name the same page in every language already (head,
+# switcher, language bar), so those are six needless requests per page, all 404s (prepaid data, server
+# logs) and, on a preview, requests to the production host. The call that starts it is taken out.
+_ALTERNATE_SETUP = re.compile(r'function (\w+)\(\{document\$:\w+\}\)\{let \w+=new Map;\w+\.pipe\('
+                              r'\w+\(\(\)=>\w+\("link\[rel=alternate\]"\)\)')
+
+
+def quiet_material_alternates(site_dir: Path) -> bool:
+    """Remove the sitemap fetching of Material's bundle in the built site; False if it was not found."""
+    found = False
+    for bundle in (site_dir / "assets" / "javascripts").glob("bundle.*.min.js"):
+        js = bundle.read_text(encoding="utf-8")
+        match = _ALTERNATE_SETUP.search(js)
+        if match is None:
+            continue
+        call = re.compile(r"(?<![\w.])" + re.escape(match.group(1)) + r"\(\{document\$:\w+\}\);")
+        js, count = call.subn("", js, count=1)
+        if count:
+            bundle.write_text(js, encoding="utf-8")
+            found = True
+    return found
+
+
 class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     supports_multiple_instances = False
 
@@ -547,6 +571,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             return
         site_dir = Path(config.site_dir)
         self._write_not_found(site_dir)
+        if self._i18n(config) is not None and not quiet_material_alternates(site_dir):
+            log.warning("Material-Skript: der Abruf von sitemap.xml je Sprache wurde nicht gefunden (neue "
+                        "Material-Version?). Seiten laden dann Dateien, die es nicht gibt: plugin.py anpassen.")
         if self._i18n(config) is not None:
             write_sitemap(site_dir, self.site_url, self.languages_built)
         allowed = theme_images() | self.photos.allowed() | self.image_aliases
