@@ -9,6 +9,7 @@ site is parsed and checked: no template, Markdown or configuration trick gets a 
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -197,6 +198,14 @@ def _file_problem(path: Path, name: str) -> str | None:
     return _file_problem_cached(path, stat.st_mtime, stat.st_size, name)
 
 
+@lru_cache(maxsize=1024)
+def _real(path: str) -> Path:
+    # Every page of a folder depth names the same logo paths: resolving them (a system call per path
+    # segment) once per path, not 7 times per page, saves most of the logo check. Existence is still
+    # asked each time (is_file), so a logo removed while `mkdocs serve` runs is noticed.
+    return Path(os.path.realpath(path))
+
+
 def _hidden_reason(tag) -> str | None:
     for node in [tag, *tag.parents]:
         if getattr(node, "name", None) is None:
@@ -239,11 +248,11 @@ def check_page(html, page: str, site_dir: Path, funding: Funding) -> list[str]:
         if not src or "://" in src or src.startswith("//") or src.startswith("data:"):
             problems.append(f"{what}: das Logo „{logo.id}“ hat keine Adresse auf dieser Website")
             return
-        target = (site_dir / src.lstrip("/")) if src.startswith("/") else (page_dir / src)
-        if not target.resolve().is_file():
+        target = _real(str(site_dir / src.lstrip("/")) if src.startswith("/") else os.path.join(page_dir, src))
+        if not target.is_file():
             problems.append(f"{what}: die Logo-Datei {src} gibt es nicht")
             return
-        if (problem := _file_problem(target.resolve(), src)):
+        if (problem := _file_problem(target, src)):
             problems.append(f"{what}: {problem}")
         if (reason := _hidden_reason(img)):
             problems.append(f"{what}: das Logo „{logo.id}“ {reason}")

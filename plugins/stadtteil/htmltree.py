@@ -5,9 +5,12 @@ six-language build; libxml2 parses the same pages about twenty times faster.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Iterator
 
 import lxml.html
+from lxml import etree
 
 # Attributes HTML defines as lists of tokens: read as lists, as the checks expect.
 _LISTS = ("class", "rel")
@@ -47,15 +50,10 @@ class Node:
             parent = parent.getparent()
 
     def find_all(self, name: str | bool | None = None, attrs: dict | None = None) -> list["Node"]:
-        """Descendants (not the node itself) with this tag name and these attributes (True: present)."""
-        found = []
-        for el in self.el.iterdescendants():
-            if not isinstance(el.tag, str) or (isinstance(name, str) and el.tag.lower() != name):
-                continue
-            if attrs and not all((k in el.attrib) if v is True else el.get(k) == v for k, v in attrs.items()):
-                continue
-            found.append(Node(el))
-        return found
+        """Descendants (not the node itself) with this tag name and these attributes (True: present).
+
+        Asked as XPath, so libxml2 walks the tree, not Python (the checks ask ten times per page)."""
+        return [Node(el) for el in _xpath(name, attrs)(self.el)]
 
     def find(self, name: str | None = None, attrs: dict | None = None) -> "Node | None":
         found = self.find_all(name, attrs)
@@ -81,6 +79,26 @@ class Node:
     @property
     def string(self) -> str | None:
         return self.el.text if len(self.el) == 0 else None
+
+
+@lru_cache(maxsize=64)
+def _xpath_text(name: str | None, attrs: tuple) -> etree.XPath:
+    path = ".//" + (name.lower() if name else "*")
+    for key, value in attrs:
+        if not re.fullmatch(r"[A-Za-z_][\w.-]*", key):
+            raise ValueError(f"attribute name {key!r}")
+        if value is True:
+            path += f"[@{key}]"
+        else:
+            text = str(value)
+            literal = f"'{text}'" if "'" not in text else f'"{text}"' if '"' not in text else \
+                "concat('" + text.replace("'", "', \"'\", '") + "')"
+            path += f"[@{key}={literal}]"
+    return etree.XPath(path)
+
+
+def _xpath(name, attrs) -> etree.XPath:
+    return _xpath_text(name if isinstance(name, str) else None, tuple((attrs or {}).items()))
 
 
 def parse(html: str | bytes) -> Node:
