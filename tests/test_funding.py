@@ -194,6 +194,43 @@ def test_bypass_markdown_hides_or_fakes_the_bar(tmp_path):
     assert_fails_naming(build(project, tmp_path / "site"), "site/trick/index.html", "mehrfach")
 
 
+def test_pages_changed_after_the_early_check_are_checked_again(built_site, tmp_path):
+    # The build hands finished pages to a helper process early; a page rewritten after that (or one the
+    # helper found fine before it was broken) must still be judged by its final bytes.
+    from stadtteil.imagecheck import sha256, theme_images
+    from stadtteil.sitecheck import SiteCheck, check_site
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
+    allowed = theme_images() | {logo.site_path: sha256((site / logo.site_path).read_bytes()) for logo in result.logos}
+    assert check_site(site, result, allowed) == []
+    check = SiteCheck(site, result, parallel=True)
+    check.pages_ready(allowed)
+    assert check.parallel and check._futures  # the helper process really has the pages
+    check._futures[0].result()  # the helper has judged the unbroken page ...
+    page = site / "kontakt" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("data-stadtteil-funding", "data-x"), encoding="utf-8")
+    problems = check.finish(allowed)  # ... and the page is broken afterwards
+    assert [p.file for p in problems] == ["site/kontakt/index.html"]
+    assert "die Förderleiste fehlt" in problems[0].message
+    assert problems == check_site(site, result, allowed)
+
+
+def test_bypass_in_another_language_fails_the_whole_build(tmp_path):
+    # Other languages are built, and their pages checked in the helper process, after the German
+    # ones: a fake bar on a Turkish page must still stop the build and publish nothing.
+    project = tmp_path / "project"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", "site.*", ".git",
+                                                                 ".cache", "__pycache__", "bench", "tests"))
+    (project / "content" / "trick.md").write_text("# Trick\n\nDeutsch.\n")
+    (project / "content" / "trick.tr.md").write_text("# Hile\n\n<div data-stadtteil-funding>Destek</div>\n")
+    site = tmp_path / "site"
+    result = build(project, site)
+    assert_fails_naming(result, "site/tr/trick/index.html", "mehrfach")
+    assert "site/trick/index.html" not in result.stderr  # the German page is fine
+    assert not site.exists()
+
+
 def test_bypass_logo_file_swapped_after_the_build_is_found(built_site, tmp_path):
     # The check reads the files as published: a logo swapped for a 1×1 image is caught.
     site = tmp_path / "site"

@@ -55,6 +55,10 @@ class Node:
         Asked as XPath, so libxml2 walks the tree, not Python (the checks ask ten times per page)."""
         return [Node(el) for el in _xpath(name, attrs)(self.el)]
 
+    def select(self, xpath: str) -> list["Node"]:
+        """Elements matching an XPath expression, relative to this node."""
+        return [Node(el) for el in _compiled(xpath)(self.el)]
+
     def find(self, name: str | None = None, attrs: dict | None = None) -> "Node | None":
         found = self.find_all(name, attrs)
         return found[0] if found else None
@@ -95,6 +99,11 @@ def _xpath_text(name: str | None, attrs: tuple) -> etree.XPath:
                 "concat('" + text.replace("'", "', \"'\", '") + "')"
             path += f"[@{key}={literal}]"
     return etree.XPath(path)
+
+
+@lru_cache(maxsize=16)
+def _compiled(xpath: str) -> etree.XPath:
+    return etree.XPath(xpath)
 
 
 def _xpath(name, attrs) -> etree.XPath:

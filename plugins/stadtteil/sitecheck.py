@@ -1,10 +1,15 @@
 """The checks on the finished site: what residents get is what is checked (funding notice, images).
 
-Engine-agnostic: any site engine calls ``check_site`` on its output directory after building.
+Engine-agnostic: any site engine calls ``check_site`` on its output directory after building, or, to
+check while it builds, hands finished pages to a ``SiteCheck`` and calls ``finish`` at the end.
 """
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -13,15 +18,95 @@ from .htmltree import parse
 from .imagecheck import check_files, check_html
 
 
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def check_page(data: bytes, rel: str, site_dir: Path, funding: Any, allowed: dict[str, str]) -> list:
+    """Both checks of one built page, parsed once: parsing is their main cost."""
+    soup = parse(data.decode("utf-8", errors="replace"))
+    problems = []
+    if (reasons := funding_rules.check_page(soup, rel, site_dir, funding)):
+        problems.append(funding_rules.page_error(rel, reasons))
+    return problems + check_html(soup, rel, site_dir, allowed)
+
+
+def _check_pages(site_dir: Path, rels: list[str], funding: Any, allowed: dict[str, str]) -> dict:
+    """rel → (digest of the bytes checked, problems). Runs in the helper process."""
+    results = {}
+    for rel in rels:
+        try:
+            data = (site_dir / rel).read_bytes()
+        except OSError:
+            continue  # gone again (a later build step replaced it): checked at the end
+        results[rel] = (_digest(data), check_page(data, rel, site_dir, funding, allowed))
+    return results
+
+
+def _pages(site_dir: Path) -> list[Path]:
+    return sorted(site_dir.rglob("*.html"))
+
+
+class SiteCheck:
+    """The output check, started on a second core while the engine still builds other languages.
+
+    ``pages_ready`` hands every page written so far to a helper process; ``finish`` then reads every
+    page of the finished site once more and checks, here, each page whose bytes differ from the bytes
+    the helper checked, that was never handed over, or in which the helper found a problem (the
+    allowed images may have grown since). The result is exactly that of checking the finished site
+    at the end, only sooner: the guarantee stays on the built output.
+    """
+
+    def __init__(self, site_dir: Path, funding: Any, parallel: bool = True) -> None:
+        self.site_dir = site_dir
+        self.funding = funding
+        self._handed: set[str] = set()
+        self._futures: list[Future] = []
+        self._pool: ProcessPoolExecutor | None = None
+        # A forked helper starts at once, without importing the rules again; where fork is missing
+        # (Windows) everything is checked at the end.
+        self.parallel = parallel and "fork" in multiprocessing.get_all_start_methods()
+
+    def pages_ready(self, allowed: dict[str, str]) -> None:
+        """Pages written so far are final unless rewritten later (then ``finish`` sees other bytes)."""
+        if not self.parallel or not self.site_dir.is_dir():
+            return
+        new = [rel for rel in (p.relative_to(self.site_dir).as_posix() for p in _pages(self.site_dir))
+               if rel not in self._handed]
+        if not new:
+            return
+        self._handed.update(new)
+        if self._pool is None:
+            if threading.active_count() > 1:
+                # Forking a process with other threads (`mkdocs serve`'s web server) can copy a lock
+                # another thread holds; such a build checks everything at the end instead.
+                self.parallel = False
+                self._handed.clear()
+                return
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        self._futures.append(self._pool.submit(_check_pages, self.site_dir, new, self.funding, dict(allowed)))
+
+    def finish(self, allowed: dict[str, str]) -> list:
+        """Every problem of the finished site, in the order of ``check_site``."""
+        checked: dict[str, tuple[bytes, list]] = {}
+        try:
+            for future in self._futures:
+                checked.update(future.result())
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+            self._pool, self._futures, self._handed = None, [], set()
+        problems = check_files(self.site_dir, allowed)
+        for path in _pages(self.site_dir):
+            rel = path.relative_to(self.site_dir).as_posix()
+            data = path.read_bytes()
+            earlier = checked.get(rel)
+            if earlier is not None and not earlier[1] and earlier[0] == _digest(data):
+                continue
+            problems += check_page(data, rel, self.site_dir, self.funding, allowed)
+        return problems
+
+
 def check_site(site_dir: Path, funding: Any, allowed: dict[str, str]) -> list:
     """Every problem of the built site: files that may not be published, pages without the notice."""
-    problems = check_files(site_dir, allowed)
-    # One page at a time, parsed once for both checks: parsing is their main cost, and holding
-    # every parsed page at once would cost hundreds of MB on a large site.
-    for path in sorted(site_dir.rglob("*.html")):
-        rel = path.relative_to(site_dir).as_posix()
-        soup = parse(path.read_text(encoding="utf-8", errors="replace"))
-        if (reasons := funding_rules.check_page(soup, rel, site_dir, funding)):
-            problems.append(funding_rules.page_error(rel, reasons))
-        problems += check_html(soup, rel, site_dir, allowed)
-    return problems
+    return SiteCheck(site_dir, funding, parallel=False).finish(allowed)

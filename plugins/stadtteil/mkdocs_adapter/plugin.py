@@ -35,7 +35,7 @@ from ..consent import IMAGE_SUFFIXES
 from ..csp import add_meta as add_csp
 from ..errors import DataErrors
 from ..imagecheck import sha256, theme_images
-from ..sitecheck import check_site
+from ..sitecheck import SiteCheck
 from ..images import picture_html
 from ..feeds import FeedBuilder, FeedSettings
 from ..formatting import page_url, short_date
@@ -202,6 +202,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             return config
         self.languages_built: list[str] = []
         self.feed_count = 0
+        # With a second core, each finished language's pages are checked while the next one builds.
+        self.site_check = SiteCheck(Path(config.site_dir), None, parallel=(os.cpu_count() or 1) > 1)
         self._revisions = None
         self.fallback_urls: set[str] = set()
         base = Path(config.config_file_path or ".").resolve().parent
@@ -247,6 +249,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             self.funding = funding_rules.configure(self.config.funding, self.root)
         except ValueError as exc:
             raise PluginError(str(exc)) from None
+        self.site_check.funding = self.funding
         self._placeholders(config)
         if self.project.office.legal is None:
             message = ("office.yml: Der Abschnitt „legal“ fehlt (Impressum, Datenschutzerklärung, Erklärung zur "
@@ -565,9 +568,12 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     # checked; `stadtteil build` only publishes a site that passed.
     # Priority -200: after the language plugin (-100), whose on_post_build runs the other languages'
     # builds, so the check sees the whole site, every language. Nested builds skip it.
+    # A nested build's on_post_build comes after that language's pages are written: they go to the
+    # check's helper process, which checks them on the second core while the next language builds.
     @event_priority(-200)
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self._nested(config):
+            self.site_check.pages_ready(self._allowed_images())
             return
         site_dir = Path(config.site_dir)
         self._write_not_found(site_dir)
@@ -576,9 +582,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                         "Material-Version?). Seiten laden dann Dateien, die es nicht gibt: plugin.py anpassen.")
         if self._i18n(config) is not None:
             write_sitemap(site_dir, self.site_url, self.languages_built)
-        allowed = theme_images() | self.photos.allowed() | self.image_aliases
-        allowed |= {logo.site_path: sha256(logo.source.read_bytes()) for logo in self.funding.logos}
-        problems = check_site(site_dir, self.funding, allowed)
+        problems = self.site_check.finish(self._allowed_images())
         if problems:
             raise PluginError(DataErrors(problems).report().replace("Die Daten enthalten", "Die gebaute Website hat"))
         # Hosts that read a `_headers` file (Netlify, Cloudflare Pages) get the calendar type and headers;
@@ -590,6 +594,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                  f"{self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
                  f"{len(self.photos.left_out)} ausgelassen; Förderhinweis und Bilder auf allen Seiten geprüft; "
                  f"{self.warning_count + len(self.photos.left_out) + len(self.funding.placeholders) > 0 and 'Hinweise oben beachten' or 'keine Hinweise'}.")
+
+    def _allowed_images(self) -> dict[str, str]:
+        """Site path → sha256 of every image the built site may contain."""
+        allowed = theme_images() | self.photos.allowed() | self.image_aliases
+        return allowed | {logo.site_path: sha256(logo.source.read_bytes()) for logo in self.funding.logos}
 
     def _write_not_found(self, site_dir: Path) -> None:
         """Each language's error page in its folder; the German one at the root (servers fall back to it)."""
