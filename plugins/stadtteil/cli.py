@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -132,18 +131,28 @@ def check(config_file: Path, fmt: str = "text", today: dt.date | None = None) ->
     return 1 if errors else 0
 
 
+def _mkdocs(arguments: list[str]) -> int:
+    """Runs the mkdocs command line in this process (a second interpreter would cost its start-up
+    and imports on every build) and returns its exit status."""
+    # The end-of-life banner of Material is for developers, not for staff reading the build output.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.__main__ import cli
+    try:
+        cli.main(args=arguments, prog_name="mkdocs", standalone_mode=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    return 0
+
+
 def build(config_file: Path, site_dir: Path, strict: bool) -> int:
     staging = site_dir.with_name(site_dir.name + ".new")
     retired = site_dir.with_name(site_dir.name + ".old")
     for leftover in (staging, retired):
         shutil.rmtree(leftover, ignore_errors=True)
-    command = [sys.executable, "-m", "mkdocs", "build", "--clean", "--config-file", str(config_file),
-               "--site-dir", str(staging)]
+    arguments = ["build", "--clean", "--config-file", str(config_file), "--site-dir", str(staging)]
     if strict or os.environ.get("STADTTEIL_PRODUCTION") == "1":
-        command.append("--strict")
-    # The end-of-life banner of Material is for developers, not for staff reading the build output.
-    result = subprocess.run(command, env={"NO_MKDOCS_2_WARNING": "1", **os.environ})
-    if result.returncode != 0 or not (staging / "index.html").is_file():
+        arguments.append("--strict")
+    if _mkdocs(arguments) != 0 or not (staging / "index.html").is_file():
         shutil.rmtree(staging, ignore_errors=True)
         kept = "Die bisherige Fassung in „{}“ bleibt unverändert.".format(site_dir.name) if site_dir.exists() else ""
         print(f"\nDie Website wurde NICHT gebaut. {kept}".rstrip(), file=sys.stderr)

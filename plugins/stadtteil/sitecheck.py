@@ -7,13 +7,12 @@ check while it builds, hands finished pages to a ``SiteCheck`` and calls ``finis
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from . import funding as funding_rules
+from .helper import Helper
 from .htmltree import parse
 from .imagecheck import check_files, check_html
 
@@ -57,45 +56,32 @@ class SiteCheck:
     at the end, only sooner: the guarantee stays on the built output.
     """
 
-    def __init__(self, site_dir: Path, funding: Any, parallel: bool = True) -> None:
+    def __init__(self, site_dir: Path, funding: Any, helper: Helper | None = None) -> None:
         self.site_dir = site_dir
         self.funding = funding
+        self.helper = helper or Helper(enabled=False)
         self._handed: set[str] = set()
         self._futures: list[Future] = []
-        self._pool: ProcessPoolExecutor | None = None
-        # A forked helper starts at once, without importing the rules again; where fork is missing
-        # (Windows) everything is checked at the end.
-        self.parallel = parallel and "fork" in multiprocessing.get_all_start_methods()
 
     def pages_ready(self, allowed: dict[str, str]) -> None:
         """Pages written so far are final unless rewritten later (then ``finish`` sees other bytes)."""
-        if not self.parallel or not self.site_dir.is_dir():
+        if not self.helper.enabled or not self.site_dir.is_dir():
             return
         new = [rel for rel in (p.relative_to(self.site_dir).as_posix() for p in _pages(self.site_dir))
                if rel not in self._handed]
         if not new:
             return
-        self._handed.update(new)
-        if self._pool is None:
-            if threading.active_count() > 1:
-                # Forking a process with other threads (`mkdocs serve`'s web server) can copy a lock
-                # another thread holds; such a build checks everything at the end instead.
-                self.parallel = False
-                self._handed.clear()
-                return
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        self._futures.append(self._pool.submit(_check_pages, self.site_dir, new, self.funding, dict(allowed)))
+        future = self.helper.submit(_check_pages, self.site_dir, new, self.funding, dict(allowed))
+        if future is not None:
+            self._handed.update(new)
+            self._futures.append(future)
 
     def finish(self, allowed: dict[str, str]) -> list:
         """Every problem of the finished site, in the order of ``check_site``."""
         checked: dict[str, tuple[bytes, list]] = {}
-        try:
-            for future in self._futures:
-                checked.update(future.result())
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
-            self._pool, self._futures, self._handed = None, [], set()
+        for future in self._futures:
+            checked.update(future.result())
+        self._futures, self._handed = [], set()
         problems = check_files(self.site_dir, allowed)
         for path in _pages(self.site_dir):
             rel = path.relative_to(self.site_dir).as_posix()
@@ -109,4 +95,4 @@ class SiteCheck:
 
 def check_site(site_dir: Path, funding: Any, allowed: dict[str, str]) -> list:
     """Every problem of the built site: files that may not be published, pages without the notice."""
-    return SiteCheck(site_dir, funding, parallel=False).finish(allowed)
+    return SiteCheck(site_dir, funding).finish(allowed)

@@ -35,6 +35,7 @@ from ..consent import IMAGE_SUFFIXES
 from ..csp import add_meta as add_csp
 from ..errors import DataErrors
 from ..imagecheck import sha256, theme_images
+from ..helper import Helper
 from ..sitecheck import SiteCheck
 from ..images import picture_html
 from ..feeds import FeedBuilder, FeedSettings
@@ -202,8 +203,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             return config
         self.languages_built: list[str] = []
         self.feed_count = 0
-        # With a second core, each finished language's pages are checked while the next one builds.
-        self.site_check = SiteCheck(Path(config.site_dir), None, parallel=(os.cpu_count() or 1) > 1)
+        # With a second core, a helper process prepares the other languages' data pages and calendars
+        # while German builds, then checks each finished language's pages while the next one builds.
+        self.helper = Helper(enabled=(os.cpu_count() or 1) > 1)
+        self.site_check = SiteCheck(Path(config.site_dir), None, self.helper)
+        self._prepared: dict = {}
         self._revisions = None
         self.fallback_urls: set[str] = set()
         base = Path(config.config_file_path or ".").resolve().parent
@@ -259,7 +263,28 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             log.warning(message)
         config.extra["stadtteil"] = {"office": self.project.office, "today": self.today, "funding": self.funding,
                                      "eu_statement": funding_rules.EU_STATEMENT, "lang": self.lang}
+        self._prepare_other_languages()
         return config
+
+    def _prepare_other_languages(self) -> None:
+        """Hands the other languages' calendars and data pages to the helper, which makes them while
+        mkdocs builds German. Everything they depend on is loaded by now (the child is a copy)."""
+        others = [lang.code for lang in self.site_languages if lang.code != self.lang]
+        if not others or not self.helper.enabled:
+            return
+        self._revisions = revisions.collect(self.root, self.project.paths)
+        self.helper.share("language", self._language_outputs)
+        for code in others:
+            future = self.helper.call("language", code)
+            if future is None:
+                break
+            self._prepared[code] = future
+
+    def _language_outputs(self, lang: str) -> tuple[list, list, list]:
+        """The calendars, data pages and default pages of one language: the same in either process."""
+        return (self._feeds(lang),
+                build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos),
+                default_pages(self.project, self.today, lang=lang, site_url=self.site_url))
 
     def _placeholders(self, config: MkDocsConfig) -> None:
         names = ", ".join(logo.id for logo in self.funding.placeholders)
@@ -280,7 +305,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         assert self.project is not None and self.today is not None
         clashes = []
         self.languages_built.append(self.lang)
-        feeds = self._feeds()
+        prepared = self._prepared.pop(self.lang, None)
+        feeds, generated, defaults = prepared.result() if prepared is not None else self._language_outputs(self.lang)
         self.feed_count += len(feeds)
         for feed in feeds:
             files.append(File.generated(config, feed.path, content=feed.content))
@@ -311,9 +337,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         # Hand-written pages this language shows in German (no translation yet), by address.
         self.fallback_urls = {f.url for f in files.documentation_pages()
                               if getattr(f, "locale", lang) != lang and lang not in ("de", "de-LS")}
-        generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
-        generated += [p for p in default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
-                      if files.get_file_from_path(p.src) is None]
+        generated += [p for p in defaults if files.get_file_from_path(p.src) is None]
         for page in generated:
             if files.get_file_from_path(page.src) is not None:
                 clashes.append(page.src)
@@ -359,9 +383,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                             "lang": "de" if getattr(file, "locale", lang) != lang and lang not in ("de", "de-LS") else ""})
         return entries
 
-    def _feeds(self):
+    def _feeds(self, lang: str):
         """The calendar files, from the same schedule engine as the pages' "next dates"."""
-        prefix = i18n.language(self.lang).prefix
+        prefix = i18n.language(lang).prefix
 
         def url(kind: str, key: str) -> str:
             src = {"offer": offer_src, "event": event_src}[kind](key)
@@ -370,7 +394,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         if self._revisions is None:   # git history: read once for all languages
             self._revisions = revisions.collect(self.root, self.project.paths)
         settings = FeedSettings(self.site_url, self.uid_domain, self.today, self.project.office.name)
-        return FeedBuilder(self.project, settings, self._revisions, url, lang=self.lang).build()
+        return FeedBuilder(self.project, settings, self._revisions, url, lang=lang).build()
 
     # on_page_markdown: hand-written pages (home, contact) carry markers for live data blocks.
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -582,7 +606,10 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                         "Material-Version?). Seiten laden dann Dateien, die es nicht gibt: plugin.py anpassen.")
         if self._i18n(config) is not None:
             write_sitemap(site_dir, self.site_url, self.languages_built)
-        problems = self.site_check.finish(self._allowed_images())
+        try:
+            problems = self.site_check.finish(self._allowed_images())
+        finally:
+            self.helper.close()
         if problems:
             raise PluginError(DataErrors(problems).report().replace("Die Daten enthalten", "Die gebaute Website hat"))
         # Hosts that read a `_headers` file (Netlify, Cloudflare Pages) get the calendar type and headers;
@@ -594,6 +621,12 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                  f"{self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
                  f"{len(self.photos.left_out)} ausgelassen; Förderhinweis und Bilder auf allen Seiten geprüft; "
                  f"{self.warning_count + len(self.photos.left_out) + len(self.funding.placeholders) > 0 and 'Hinweise oben beachten' or 'keine Hinweise'}.")
+
+    # on_build_error: a failed build stops its helper too (it may still be preparing or checking).
+    def on_build_error(self, error: Exception) -> None:
+        helper = getattr(self, "helper", None)
+        if helper is not None:
+            helper.close()
 
     def _allowed_images(self) -> dict[str, str]:
         """Site path → sha256 of every image the built site may contain."""

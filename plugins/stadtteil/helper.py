@@ -1,0 +1,59 @@
+"""A second process for work that can run beside the site engine's build.
+
+Engine-agnostic. One helper process, forked from the build, runs jobs in the order they are handed
+in: a forked child starts at once and already holds everything loaded (data, images, rules), so
+nothing is imported or pickled twice. Where fork is missing (Windows), with one core, or in a process
+with other threads (`mkdocs serve`'s web server: a fork could copy a lock another thread holds),
+``submit`` returns None and the caller does the work itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Callable
+
+# Work that needs the build's loaded state: registered before the fork, so the child inherits it.
+_INHERITED: dict[str, Callable[..., Any]] = {}
+
+
+def _run_inherited(key: str, args: tuple) -> Any:
+    return _INHERITED[key](*args)
+
+
+class Helper:
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled and "fork" in multiprocessing.get_all_start_methods()
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def share(self, key: str, work: Callable[..., Any]) -> None:
+        """Make ``work`` (which may use anything loaded so far) callable in the helper by ``key``."""
+        if self._pool is not None:
+            raise RuntimeError("share() after the helper has started: the child would not have it")
+        _INHERITED[key] = work
+
+    def submit(self, work: Callable[..., Any], *args: Any) -> Future | None:
+        """Runs a module-level function with picklable arguments in the helper; None: run it yourself."""
+        if not self.enabled:
+            return None
+        if self._pool is None:
+            if threading.active_count() > 1:
+                self.enabled = False
+                return None
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        return self._pool.submit(work, *args)
+
+    def call(self, key: str, *args: Any) -> Future | None:
+        """Runs shared work (see ``share``) in the helper; None: run it yourself."""
+        return self.submit(_run_inherited, key, args)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+        _INHERITED.clear()
