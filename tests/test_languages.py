@@ -268,6 +268,39 @@ def test_arabic_renders_right_to_left_in_chromium(site):
             page.close()
 
 
+def platform_fonts(page, selector: str) -> dict[str, int]:
+    """The fonts Chromium really drew a node's text with (family → glyphs), from the DevTools protocol."""
+    session = page.context.new_cdp_session(page)
+    session.send("DOM.enable")
+    session.send("CSS.enable")
+    root = session.send("DOM.getDocument")["root"]["nodeId"]
+    node = session.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {font["familyName"]: font["glyphCount"] for font in fonts}
+
+
+@pytest.mark.parametrize("path, family, other", [("ar/", "Noto Sans Arabic", "en/"), ("uk/", "Noto Sans", "tr/")])
+def test_arabic_and_cyrillic_text_is_drawn_with_the_sites_own_font(site, path, family, other):
+    # Not just declared: the glyphs of the heading come from the font the site serves (whatever the
+    # machine has installed), and other languages' pages never download it.
+    with serve(site) as base, browser() as chromium:
+        page = chromium.new_page(viewport=PHONE)
+        fonts_loaded: list[str] = []
+        page.on("request", lambda request: fonts_loaded.append(request.url) if ".woff2" in request.url else None)
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        page.evaluate("document.fonts.ready")
+        drawn = platform_fonts(page, "article h1")
+        assert drawn.get(family, 0) > 0, drawn
+        served = [url for url in fonts_loaded if "noto-sans" in url]
+        assert served and all(url.startswith(base) for url in served), fonts_loaded
+        fonts_loaded.clear()
+        page.goto(base + other)
+        page.wait_for_load_state("networkidle")
+        assert not [url for url in fonts_loaded if "noto-sans" in url], fonts_loaded
+        page.close()
+
+
 def test_missing_translations_fall_back_to_marked_german_and_are_reported(tmp_path):
     # The repository's own texts are all translated, so the fallback is shown on a copy with gaps:
     # a content page without its English file, an offer and a partner without English descriptions.
