@@ -19,9 +19,15 @@ $(STAMP): pyproject.toml
 site: $(STAMP)
 	$(BIN)/stadtteil build
 
-## serve: live preview on http://127.0.0.1:8000/, rebuilt on every saved file
+## serve: live preview on http://127.0.0.1:8000/, rebuilt on every saved file; one language
+## (PREVIEW=de, or en, tr, ar, uk, de-LS; PREVIEW=alle: every language, slower)
+PREVIEW ?= de
 serve: $(STAMP)
+ifeq ($(PREVIEW),alle)
 	$(BIN)/mkdocs serve
+else
+	STADTTEIL_PREVIEW_LANGUAGE=$(PREVIEW) $(BIN)/mkdocs serve
+endif
 
 ## check: check the data files only (fast), with German messages (FORMAT=json|github|gitlab for pipelines)
 FORMAT ?= text

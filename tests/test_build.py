@@ -323,3 +323,93 @@ def test_repo_home_page(repo_site):
 
 def test_repo_site_has_no_broken_links(repo_site):
     assert broken_links(repo_site) == []
+
+
+# --- the preview (`make serve`): one language, fast, never published -------------------------------
+
+def repo_copy(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", "site.*", ".git",
+                                                                 ".cache", "__pycache__", "bench", "tests"))
+    return project
+
+
+def preview_env(language: str, **extra: str) -> dict:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-11-24",
+            "STADTTEIL_PREVIEW_LANGUAGE": language, **extra}
+
+
+def test_preview_builds_german_and_one_language_at_their_usual_addresses(tmp_path):
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)],
+                            capture_output=True, text=True, env=preview_env("en"))
+    assert result.returncode == 0, result.stderr
+    assert "Vorschau: nur de, en" in result.stderr
+    folders = {p.name for p in site.iterdir() if p.is_dir()}
+    assert "en" in folders and not folders & {"tr", "ar", "uk", "de-LS"}
+    assert (site / "en" / "angebote" / "muettercafe" / "index.html").is_file()
+    assert (site / "angebote" / "muettercafe" / "index.html").is_file()
+    # The language bar offers only what the preview has: no link leads to a missing page.
+    assert broken_links(site) == []
+
+
+def test_preview_setting_never_reaches_a_published_site(tmp_path):
+    # `stadtteil build` builds every language even with the variable set, and says so.
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(REPO / "mkdocs.yml"),
+                             "-d", str(site)], capture_output=True, text=True, env=preview_env("en"))
+    assert result.returncode == 0, result.stderr
+    assert "gilt nur für die Vorschau" in result.stderr
+    assert {"en", "tr", "ar", "uk", "de-LS"} <= {p.name for p in site.iterdir() if p.is_dir()}
+    # A production build with the variable (mkdocs directly, as a pipeline might) refuses; so does a typo.
+    for language, env, words in (("en", {"STADTTEIL_PRODUCTION": "1"}, "Produktions-Bau"),
+                                 ("englisch", {}, "diese Sprache gibt es nicht; möglich sind de, en")):
+        failed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(REPO / "mkdocs.yml"),
+                                 "-d", str(tmp_path / "other")], capture_output=True, text=True,
+                                env=preview_env(language, **env))
+        assert failed.returncode != 0 and words in failed.stderr, failed.stderr
+        assert "Traceback" not in failed.stderr
+
+
+def test_preview_shows_a_saved_offer_change(tmp_path):
+    # What staff do: `make serve`, edit an offer file, look at the page again.
+    import re
+    import socket
+    import threading
+    import time
+    import urllib.request
+    project = repo_copy(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, env=preview_env("de"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    log: list[str] = []
+    threading.Thread(target=lambda: log.extend(server.stdout), daemon=True).start()
+    url = f"http://127.0.0.1:{port}/angebote/muettercafe/"
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 120
+        while "Müttercafé" not in fetch():
+            assert time.monotonic() < deadline and server.poll() is None, "".join(log)
+            time.sleep(0.5)
+        offer = project / "offers" / "muettercafe.yml"
+        text, count = re.subn(r"(?m)^(title:\n  de: )(.*)$", r"\1\"Müttercafé am Vorplatz\"", offer.read_text(encoding="utf-8"))
+        assert count == 1
+        offer.write_text(text, encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while "Müttercafé am Vorplatz" not in fetch():
+            assert time.monotonic() < deadline and server.poll() is None, "".join(log)
+            time.sleep(0.3)
+        assert not (project / "site").exists()  # the preview never touches the published folder
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

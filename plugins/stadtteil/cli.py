@@ -149,6 +149,10 @@ def build(config_file: Path, site_dir: Path, strict: bool) -> int:
     retired = site_dir.with_name(site_dir.name + ".old")
     for leftover in (staging, retired):
         shutil.rmtree(leftover, ignore_errors=True)
+    # A published site has every language: the one-language preview setting is for `make serve` only.
+    if os.environ.pop("STADTTEIL_PREVIEW_LANGUAGE", None):
+        print("Hinweis: STADTTEIL_PREVIEW_LANGUAGE gilt nur für die Vorschau (make serve); "
+              "gebaut werden alle Sprachen.", file=sys.stderr)
     arguments = ["build", "--clean", "--config-file", str(config_file), "--site-dir", str(staging)]
     if strict or os.environ.get("STADTTEIL_PRODUCTION") == "1":
         arguments.append("--strict")

@@ -158,6 +158,10 @@ def quiet_material_alternates(site_dir: Path) -> bool:
     return found
 
 
+# Set by `make serve PREVIEW=…`: the preview builds only this language (and German).
+PREVIEW_VARIABLE = "STADTTEIL_PREVIEW_LANGUAGE"
+
+
 class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     supports_multiple_instances = False
 
@@ -193,6 +197,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             if js not in [str(getattr(j, "path", j)) for j in config.extra_javascript]:
                 config.extra_javascript.append(js)
         plugin = self._i18n(config)
+        if plugin is not None and not self._nested(config) and os.environ.get(PREVIEW_VARIABLE):
+            self._preview_only(plugin, os.environ[PREVIEW_VARIABLE])
         self.lang = (plugin.current_language or plugin.default_language) if plugin else i18n.DEFAULT
         # The languages this site is built in: a site without the language plugin is German only.
         self.site_languages = [i18n.language(code) for code in plugin.build_languages] if plugin \
@@ -285,6 +291,22 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         return (self._feeds(lang),
                 build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos),
                 default_pages(self.project, self.today, lang=lang, site_url=self.site_url))
+
+    def _preview_only(self, plugin, code: str) -> None:
+        """The preview (`make serve`) builds German and at most one other language, at their usual
+        addresses, so a saved file shows within about two seconds. Runs before the language plugin's
+        on_config, which reads the languages' `build` flags; never in a production build."""
+        known = [lang.locale for lang in plugin.config.languages]
+        if code not in known:
+            raise PluginError(f"{PREVIEW_VARIABLE}={code}: diese Sprache gibt es nicht; möglich sind "
+                              + ", ".join(known) + ".")
+        if os.environ.get("STADTTEIL_PRODUCTION") == "1":
+            raise PluginError(f"{PREVIEW_VARIABLE}={code} in einem Produktions-Bau: veröffentlicht werden immer "
+                              "alle Sprachen. Entfernen Sie die Variable.")
+        for lang in plugin.config.languages:
+            lang.build = lang.build and (lang.default or lang.locale == code)
+        log.info(f"Vorschau: nur {', '.join(plugin.build_languages)} ({PREVIEW_VARIABLE}={code}); "
+                 "stadtteil build baut alle Sprachen.")
 
     def _placeholders(self, config: MkDocsConfig) -> None:
         names = ", ".join(logo.id for logo in self.funding.placeholders)
