@@ -198,19 +198,23 @@ def test_pages_changed_after_the_early_check_are_checked_again(built_site, tmp_p
     # The build hands finished pages to a helper process early; a page rewritten after that (or one the
     # helper found fine before it was broken) must still be judged by its final bytes.
     from stadtteil.imagecheck import sha256, theme_images
+    from stadtteil.helper import Helper
     from stadtteil.sitecheck import SiteCheck, check_site
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
     result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
     allowed = theme_images() | {logo.site_path: sha256((site / logo.site_path).read_bytes()) for logo in result.logos}
     assert check_site(site, result, allowed) == []
-    check = SiteCheck(site, result, parallel=True)
+    helper = Helper()
+    check = SiteCheck(site, result, helper)
     check.pages_ready(allowed)
-    assert check.parallel and check._futures  # the helper process really has the pages
-    check._futures[0].result()  # the helper has judged the unbroken page ...
+    assert helper.started and check._futures  # the helper process really has the pages
+    for future, _ in check._futures:
+        future.result()  # the helper has judged the unbroken page ...
     page = site / "kontakt" / "index.html"
     page.write_text(page.read_text(encoding="utf-8").replace("data-stadtteil-funding", "data-x"), encoding="utf-8")
     problems = check.finish(allowed)  # ... and the page is broken afterwards
+    helper.close()
     assert [p.file for p in problems] == ["site/kontakt/index.html"]
     assert "die Förderleiste fehlt" in problems[0].message
     assert problems == check_site(site, result, allowed)
@@ -229,6 +233,31 @@ def test_bypass_in_another_language_fails_the_whole_build(tmp_path):
     assert_fails_naming(result, "site/tr/trick/index.html", "mehrfach")
     assert "site/trick/index.html" not in result.stderr  # the German page is fine
     assert not site.exists()
+
+
+def test_early_check_reports_the_same_however_the_pages_are_shared(built_site, tmp_path, monkeypatch):
+    # finish() right after handing over: batches the helper has not started come back to this process.
+    from stadtteil import sitecheck
+    from stadtteil.helper import Helper
+    from stadtteil.imagecheck import sha256, theme_images
+    from stadtteil.sitecheck import SiteCheck, check_site
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
+    allowed = theme_images() | {logo.site_path: sha256((site / logo.site_path).read_bytes()) for logo in result.logos}
+    pages = sorted(site.rglob("*.html"))
+    for page in (pages[0], pages[-1]):
+        page.write_text(page.read_text(encoding="utf-8").replace("data-stadtteil-funding", "data-x"), encoding="utf-8")
+    monkeypatch.setattr(sitecheck, "CHUNK", 2)   # many small batches, so that some are still waiting
+    helper = Helper()
+    check = SiteCheck(site, result, helper)
+    check.pages_ready(allowed)
+    assert len(check._futures) > 10
+    problems = check.finish(allowed)
+    helper.close()
+    assert [p.file for p in problems] == [f"site/{pages[0].relative_to(site).as_posix()}",
+                                          f"site/{pages[-1].relative_to(site).as_posix()}"]
+    assert problems == check_site(site, result, allowed)
 
 
 def test_bypass_logo_file_swapped_after_the_build_is_found(built_site, tmp_path):

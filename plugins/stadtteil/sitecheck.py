@@ -42,6 +42,9 @@ def _check_pages(site_dir: Path, rels: list[str], funding: Any, allowed: dict[st
     return results
 
 
+CHUNK = 16   # pages per batch for the helper
+
+
 def _pages(site_dir: Path) -> list[Path]:
     return sorted(site_dir.rglob("*.html"))
 
@@ -61,7 +64,7 @@ class SiteCheck:
         self.funding = funding
         self.helper = helper or Helper(enabled=False)
         self._handed: set[str] = set()
-        self._futures: list[Future] = []
+        self._futures: list[tuple[Future, list[str]]] = []
 
     def pages_ready(self, allowed: dict[str, str]) -> None:
         """Pages written so far are final unless rewritten later (then ``finish`` sees other bytes)."""
@@ -71,25 +74,43 @@ class SiteCheck:
                if rel not in self._handed]
         if not new:
             return
-        future = self.helper.submit(_check_pages, self.site_dir, new, self.funding, dict(allowed))
-        if future is not None:
-            self._handed.update(new)
-            self._futures.append(future)
+        # In small batches: those the helper has not started when the build ends are taken back and
+        # checked here, so both cores share the last language's pages.
+        allowed = dict(allowed)
+        for start in range(0, len(new), CHUNK):
+            batch = new[start:start + CHUNK]
+            future = self.helper.submit(_check_pages, self.site_dir, batch, self.funding, allowed)
+            if future is None:
+                return
+            self._handed.update(batch)
+            self._futures.append((future, batch))
 
     def finish(self, allowed: dict[str, str]) -> list:
         """Every problem of the finished site, in the order of ``check_site``."""
-        checked: dict[str, tuple[bytes, list]] = {}
-        for future in self._futures:
-            checked.update(future.result())
+        # Batches the helper has not started yet are taken back and checked here, beside it.
+        pending = [(future, batch) for future, batch in self._futures if not future.cancel()]
         self._futures, self._handed = [], set()
-        problems = check_files(self.site_dir, allowed)
+        by_helper = {rel for _, batch in pending for rel in batch}
+        found: dict[str, list] = {}
+        digests: dict[str, bytes] = {}   # only digests are kept: a large site's pages would not fit
         for path in _pages(self.site_dir):
             rel = path.relative_to(self.site_dir).as_posix()
             data = path.read_bytes()
+            if rel in by_helper:
+                digests[rel] = _digest(data)
+            else:
+                found[rel] = check_page(data, rel, self.site_dir, self.funding, allowed)
+        checked: dict[str, tuple[bytes, list]] = {}
+        for future, _ in pending:
+            checked.update(future.result())
+        for rel, digest in digests.items():
             earlier = checked.get(rel)
-            if earlier is not None and not earlier[1] and earlier[0] == _digest(data):
-                continue
-            problems += check_page(data, rel, self.site_dir, self.funding, allowed)
+            if earlier is None or earlier[1] or earlier[0] != digest:
+                data = (self.site_dir / rel).read_bytes()
+                found[rel] = check_page(data, rel, self.site_dir, self.funding, allowed)
+        problems = check_files(self.site_dir, allowed)
+        for rel in sorted(found):
+            problems += found[rel]
         return problems
 
 

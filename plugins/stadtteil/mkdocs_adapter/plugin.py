@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from html import unescape as html_unescape
 import posixpath
 import re
 import shutil
@@ -158,6 +159,8 @@ def quiet_material_alternates(site_dir: Path) -> bool:
     return found
 
 
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]*)""", re.I)
+
 # Set by `make serve PREVIEW=…`: the preview builds only this language (and German).
 PREVIEW_VARIABLE = "STADTTEIL_PREVIEW_LANGUAGE"
 
@@ -286,11 +289,12 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 break
             self._prepared[code] = future
 
-    def _language_outputs(self, lang: str) -> tuple[list, list, list]:
-        """The calendars, data pages and default pages of one language: the same in either process."""
-        return (self._feeds(lang),
-                build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos),
-                default_pages(self.project, self.today, lang=lang, site_url=self.site_url))
+    def _language_outputs(self, lang: str) -> tuple[list, list, list, list]:
+        """The calendars, data pages, default pages and the data pages' search entries of one
+        language: the same in either process."""
+        generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
+        return (self._feeds(lang), generated, default_pages(self.project, self.today, lang=lang, site_url=self.site_url),
+                page_entries(generated))
 
     def _preview_only(self, plugin, code: str) -> None:
         """The preview (`make serve`) builds German and at most one other language, at their usual
@@ -328,7 +332,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         clashes = []
         self.languages_built.append(self.lang)
         prepared = self._prepared.pop(self.lang, None)
-        feeds, generated, defaults = prepared.result() if prepared is not None else self._language_outputs(self.lang)
+        feeds, generated, defaults, entries = (prepared.result() if prepared is not None
+                                               else self._language_outputs(self.lang))
         self.feed_count += len(feeds)
         for feed in feeds:
             files.append(File.generated(config, feed.path, content=feed.content))
@@ -359,7 +364,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         # Hand-written pages this language shows in German (no translation yet), by address.
         self.fallback_urls = {f.url for f in files.documentation_pages()
                               if getattr(f, "locale", lang) != lang and lang not in ("de", "de-LS")}
-        generated += [p for p in defaults if files.get_file_from_path(p.src) is None]
+        defaults = [p for p in defaults if files.get_file_from_path(p.src) is None]
+        generated += defaults
+        entries += page_entries(defaults)
         for page in generated:
             if files.get_file_from_path(page.src) is not None:
                 clashes.append(page.src)
@@ -371,7 +378,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 + ", ".join(f"content/{c}" for c in clashes)
                 + ". Benennen Sie die Datei in content/ um oder löschen Sie sie.")
         if files.get_file_from_path(SEARCH) is None:
-            entries = page_entries(generated) + self._content_entries(files, lang)
+            entries = entries + self._content_entries(files, lang)
             files.append(self._page_file(config, SEARCH,
                                          search_page(self.project, self.today, entries, lang=lang).markdown))
         return files
@@ -499,19 +506,28 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             note = i18n.gettext(self.lang, "Diese Seite ist noch nicht übersetzt. Hier steht sie auf Deutsch.")
         return f'<p class="st-untranslated">{note}</p>\n<div lang="de">\n{html}\n</div>'
 
+    @staticmethod
+    def _image_source(src: str, page: Page) -> str | None:
+        """The project file an <img src> of a content page names (None: not one of ours)."""
+        src = src.split("#")[0].split("?")[0]
+        if not src or "://" in src or src.startswith(("data:", "/")):
+            return None  # foreign and data images are refused by the output check, with the page named
+        return "content/" + os.path.normpath((Path(page.file.src_uri).parent / src).as_posix()).lstrip("./")
+
     def _images(self, html: str, page: Page) -> str:
-        if "<img" not in html:
+        # Most pages have no image of a content file (data pages bring finished <picture>s): a quick
+        # look at the src values spares them the parse.
+        sources = [self._image_source(html_unescape(src), page) for src in _IMG_SRC.findall(html)]
+        if not any(source and self.photos.status(source) != "unknown" for source in sources):
             return html
         from bs4 import BeautifulSoup
         soup = BeautifulSoup(html, "html.parser")
         changed = False
-        page_dir = Path(page.file.src_uri).parent
         page_path = page.url.rstrip("/") if page.url.endswith("/") else str(Path(page.url).parent)
         for index, img in enumerate(soup.find_all("img")):
-            src = (img.get("src") or "").split("#")[0].split("?")[0]
-            if not src or "://" in src or src.startswith(("data:", "/")):
-                continue  # foreign and data images are refused by the output check, with the page named
-            source = "content/" + os.path.normpath((page_dir / src).as_posix()).lstrip("./")
+            source = self._image_source(img.get("src") or "", page)
+            if source is None:
+                continue
             status = self.photos.status(source)
             if status == "published" and source in self.photos.published:
                 url = lambda path: os.path.relpath(path, page_path or ".")  # noqa: E731
