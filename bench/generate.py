@@ -422,7 +422,13 @@ def stock(out: Path, pages: int, chars: int = 1500) -> None:
     shim = out / "overrides" / "partials" / "languages" / "de-LS.html"
     shim.parent.mkdir(parents=True)
     shim.write_text('{% import "partials/languages/de.html" as de %}{% macro t(key) %}{{ de.t(key) }}{% endmacro %}\n')
-    (out / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    if i18n:
+        # The preview in one language, as `make serve` does for stadtteil (run.py measures both so).
+        marker = "    docs_structure: suffix\n"
+        assert marker in text
+        text = text.replace(marker, marker + "    build_only_locale: !ENV [STADTTEIL_PREVIEW_LANGUAGE, null]\n")
+    (out / "mkdocs.yml").write_text(text, encoding="utf-8")
 
 
 def main() -> None:

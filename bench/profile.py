@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/profile.py [--scale 10] [--top 15] [--keep DIR]
 
-Runs `python -m cProfile -m mkdocs build` (the build `stadtteil build` starts) on a site from
+Runs `python -m cProfile -m mkdocs build` (the build `stadtteil build` runs), without the helper
+process (STADTTEIL_HELPER=0: the profile then holds all the work), on a site from
 bench/generate.py, keeps the functions of plugins/stadtteil/ and writes the top ones by cumulative
 time into bench/PROFILE.md. A section "## Deutung" already in that file (hand-written) is kept.
 """
@@ -46,7 +47,8 @@ def main() -> None:
         folder = work / f"stadtteil-{args.scale}x"
         generate(folder, args.scale)
         profile = work / "build.prof"
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": TODAY.isoformat()}
+        # Without the helper process: cProfile sees one process, so all the work is in one profile.
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": TODAY.isoformat(), "STADTTEIL_HELPER": "0"}
         build = ["-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", str(folder / "site")]
         walls = []
         for prefix in ([], ["-m", "cProfile", "-o", str(profile)]):  # once plain, once profiled; both cold
@@ -75,9 +77,10 @@ def main() -> None:
         "",
         (f"Erzeugt am {dt.datetime.now(dt.UTC):%d.%m.%Y um %H:%M} UTC mit `bench/profile.py`: "
          f"`python -m cProfile -m mkdocs build` der {args.scale}×-Website aus `bench/generate.py` "
-         f"({pages} HTML-Seiten, gebaut für den {TODAY:%d.%m.%Y}, kalt: ohne `site/` und `.cache/`). "
-         f"Unter cProfile dauerte der Bau {wall:.1f} s, ohne Profiler {plain:.1f} s; die Zeiten unten sind "
-         "Profiler-Zeiten, die Anteile gelten ungefähr auch ohne ihn."),
+         f"({pages} HTML-Seiten, gebaut für den {TODAY:%d.%m.%Y}, kalt: ohne `site/` und `.cache/`), "
+         "ohne den Hilfsprozess (`STADTTEIL_HELPER=0`), damit alle Arbeit in einem Prozess und einem Profil liegt. "
+         f"Unter cProfile dauerte der Bau {wall:.1f} s, ohne Profiler {plain:.1f} s (beides auf einem Kern; mit "
+         "Hilfsprozess siehe RESULTS.md); die Zeiten unten sind Profiler-Zeiten, die Anteile gelten ungefähr auch ohne ihn."),
         "",
         (f"Die Hooks des Plugins zusammen: {in_hooks:.2f} s von {total:.2f} s ({in_hooks / total:.0%} des Baus); "
          "der Rest ist mkdocs und Material (Markdown, Jinja-Vorlagen, Dateien schreiben) und der Python-Start."),

@@ -214,7 +214,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         self.feed_count = 0
         # With a second core, a helper process prepares the other languages' data pages and calendars
         # while German builds, then checks each finished language's pages while the next one builds.
-        self.helper = Helper(enabled=(os.cpu_count() or 1) > 1)
+        # STADTTEIL_HELPER=0 keeps everything in one process (bench/profile.py, debugging).
+        self.helper = Helper(enabled=(os.cpu_count() or 1) > 1 and os.environ.get("STADTTEIL_HELPER") != "0")
         self.site_check = SiteCheck(Path(config.site_dir), None, self.helper)
         self._prepared: dict = {}
         self._revisions = None
