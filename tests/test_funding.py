@@ -260,6 +260,31 @@ def test_early_check_reports_the_same_however_the_pages_are_shared(built_site, t
     assert problems == check_site(site, result, allowed)
 
 
+def test_a_page_half_written_when_the_helper_reads_it_is_judged_by_its_final_bytes(built_site, tmp_path):
+    # The build rewrites some pages after handing them over (the error pages): the helper may read an
+    # empty file. It must not fail the build for that, and the final bytes are what count.
+    from stadtteil.helper import Helper
+    from stadtteil.imagecheck import sha256, theme_images
+    from stadtteil.sitecheck import SiteCheck, check_site
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
+    allowed = theme_images() | {logo.site_path: sha256((site / logo.site_path).read_bytes()) for logo in result.logos}
+    page = site / "404.html"
+    final = page.read_text(encoding="utf-8").replace("data-stadtteil-funding", "data-x")
+    page.write_text("", encoding="utf-8")
+    helper = Helper()
+    check = SiteCheck(site, result, helper)
+    check.pages_ready(allowed)
+    for future, _ in check._futures:
+        future.result()   # the helper read the empty page, and went on
+    page.write_text(final, encoding="utf-8")
+    problems = check.finish(allowed)
+    helper.close()
+    assert [p.file for p in problems] == ["site/404.html"]
+    assert problems == check_site(site, result, allowed)
+
+
 def test_bypass_logo_file_swapped_after_the_build_is_found(built_site, tmp_path):
     # The check reads the files as published: a logo swapped for a 1×1 image is caught.
     site = tmp_path / "site"

@@ -294,11 +294,16 @@ def test_arabic_and_cyrillic_text_is_drawn_with_the_sites_own_font(site, path, f
         assert drawn.get(family, 0) > 0, drawn
         served = [url for url in fonts_loaded if "noto-sans" in url]
         assert served and all(url.startswith(base) for url in served), fonts_loaded
+        page.close()
+        # A first visit to another language (a fresh browser: nothing cached from the page before).
+        context = chromium.new_context(viewport=PHONE)
+        page = context.new_page()
         fonts_loaded.clear()
+        page.on("request", lambda request: fonts_loaded.append(request.url) if ".woff2" in request.url else None)
         page.goto(base + other)
         page.wait_for_load_state("networkidle")
         assert not [url for url in fonts_loaded if "noto-sans" in url], fonts_loaded
-        page.close()
+        context.close()
 
 
 def test_missing_translations_fall_back_to_marked_german_and_are_reported(tmp_path):

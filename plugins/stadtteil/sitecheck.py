@@ -36,9 +36,11 @@ def _check_pages(site_dir: Path, rels: list[str], funding: Any, allowed: dict[st
     for rel in rels:
         try:
             data = (site_dir / rel).read_bytes()
-        except OSError:
-            continue  # gone again (a later build step replaced it): checked at the end
-        results[rel] = (_digest(data), check_page(data, rel, site_dir, funding, allowed))
+            results[rel] = (_digest(data), check_page(data, rel, site_dir, funding, allowed))
+        except Exception:  # noqa: BLE001
+            # Gone or half written (a later build step rewrites it, e.g. the error pages): not judged
+            # here; the end of the build checks it, as it checks every page not judged here.
+            continue
     return results
 
 
@@ -102,7 +104,10 @@ class SiteCheck:
                 found[rel] = check_page(data, rel, self.site_dir, self.funding, allowed)
         checked: dict[str, tuple[bytes, list]] = {}
         for future, _ in pending:
-            checked.update(future.result())
+            try:
+                checked.update(future.result())
+            except Exception:  # noqa: BLE001  (the helper died: its pages are checked below)
+                pass
         for rel, digest in digests.items():
             earlier = checked.get(rel)
             if earlier is None or earlier[1] or earlier[0] != digest:
