@@ -314,6 +314,56 @@ def test_overviews_show_every_offer_and_partner(repo_site):
     assert "Müttercafé" in week and "Nähtreff" in week
 
 
+def differing_files(a: Path, b: Path) -> list[str]:
+    names = sorted({p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+                   | {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()})
+    return [n for n in names if not (a / n).is_file() or not (b / n).is_file()
+            or (a / n).read_bytes() != (b / n).read_bytes()]
+
+
+def test_data_pages_rendered_beforehand_are_what_mkdocs_makes(repo_site, tmp_path):
+    """Data pages reach mkdocs as finished HTML (mkdocs_adapter/prerender.py), made in the helper
+    process for the other languages. Every file of the site, all languages, must be the same as when
+    mkdocs renders every page itself: HTML, tables of contents, anchors, search page."""
+    site = tmp_path / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-11-24", "STADTTEIL_PRERENDER": "0"}
+    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(REPO / "mkdocs.yml"),
+                             "-d", str(site)], capture_output=True, text=True, env=env, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(list(site.rglob("index.html"))) > 300
+    assert differing_files(repo_site, site) == []
+
+
+def test_every_data_page_is_rendered_beforehand_and_a_page_naming_a_md_file_is_not():
+    """The equivalence above only means something if the fast path is taken: every data page of
+    the repository in every language is rendered beforehand; a page whose Markdown links a .md file
+    (mkdocs rewrites those links) or has no title is left to mkdocs."""
+    import datetime as dt
+    from mkdocs.config import load_config
+    from stadtteil.loader import load_project
+    from stadtteil.mkdocs_adapter.prerender import Prerenderer
+    from stadtteil.models import Settings
+    from stadtteil.pages import build_pages, default_pages
+    config = load_config(str(REPO / "mkdocs.yml"))
+    options = config.plugins["stadtteil"].config
+    settings = Settings.model_validate({k: options[k] for k in ("categories", "audiences", "topics", "partner_kinds")
+                                        if options[k] is not None})
+    project = load_project(REPO, settings)
+    renderer = Prerenderer(config.markdown_extensions, config.mdx_configs or {})
+    today = dt.date(2026, 11, 24)
+    for lang in ("de", "en", "tr", "ar", "uk", "de-LS"):
+        pages = build_pages(project, today, lang=lang) + default_pages(project, today, lang=lang)
+        assert len(pages) > 50
+        left = [p.src for p in pages if renderer.render(p.markdown) is None]
+        assert left == [], (lang, left)
+    calendars = next(p for p in build_pages(project, today) if p.src == "kalender/index.md")
+    rendered = renderer.render(calendars.markdown)
+    assert "<h2" in rendered.html and rendered.toc and {t["id"] for t in rendered.toc} <= rendered.anchors
+    assert renderer.render('---\ntitle: "A"\n---\n\n# A\n\nSiehe [Kontakt](../kontakt.md).\n') is None
+    assert renderer.render("# A\n\nText.\n") is None
+    assert renderer.render('---\ntitle: "A"\n---\n\n# A\n\nText.\n').html == "<h1 id=\"a\">A</h1>\n<p>Text.</p>"
+
+
 def test_repo_home_page(repo_site):
     text = main_text(page(repo_site, ""))
     assert "Dienstag, 24. November 2026" in text

@@ -569,6 +569,27 @@ def test_staff_mistake(project, case: Mistake):
     assert_error(error, case.file, case.line, case.message, case.hint, case.column, case.field)
 
 
+def _parsed(text: str, fast: bool):
+    from stadtteil.yamlsource import parse_text
+    doc, errors = parse_text("datei.yml", text, fast=fast)
+    return ((doc.data, doc.positions, doc.key_positions, doc.failed) if doc else None,
+            [(e.file, e.line, e.column, e.message, e.hint) for e in errors])
+
+
+def test_libyaml_reads_every_file_and_mistake_like_the_python_loader():
+    """The fast loader (libyaml) must give the same values, positions and messages as the pure-Python
+    one: on every YAML file of the repository and on every staff mistake above."""
+    import yaml
+    assert hasattr(yaml, "CSafeLoader"), "PyYAML ohne libyaml: der schnelle Weg wird nie benutzt"
+    repo = Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(repo.glob("**/*.yml"))
+             if not {".venv", "node_modules", "site"} & set(p.relative_to(repo).parts)]
+    texts += [case.text for case in MISTAKES if isinstance(case.text, str)]
+    assert len(texts) > 60
+    for text in texts:
+        assert _parsed(text, fast=True) == _parsed(text, fast=False), text[:200]
+
+
 def test_mistake_ids_are_unique_and_many():
     ids = [case.id for case in MISTAKES]
     assert len(ids) == len(set(ids))

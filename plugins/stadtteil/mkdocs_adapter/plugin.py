@@ -26,6 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 from pydantic import ValidationError
 
@@ -48,6 +49,7 @@ from ..pages import (BLOCKS, SEARCH, build_pages, default_pages, event_src, offe
                      search_page)
 from ..schedule import TZ
 from .config import StadtteilConfig
+from .prerender import Prerenderer
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
 log = logging.getLogger("mkdocs.plugins.stadtteil")
@@ -218,6 +220,12 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         self.helper = Helper(enabled=(os.cpu_count() or 1) > 1 and os.environ.get("STADTTEIL_HELPER") != "0")
         self.site_check = SiteCheck(Path(config.site_dir), None, self.helper)
         self._prepared: dict = {}
+        # Data pages go to mkdocs as finished HTML (prerender.py), rendered where they are made:
+        # the helper's share is Markdown the build's process no longer does. STADTTEIL_PRERENDER=0
+        # leaves all rendering to mkdocs (tests/test_build.py compares the two).
+        self.prerenderer = (Prerenderer(config.markdown_extensions, config.mdx_configs or {})
+                            if os.environ.get("STADTTEIL_PRERENDER") != "0" else None)
+        self._rendered: dict = {}
         self._revisions = None
         self.fallback_urls: set[str] = set()
         base = Path(config.config_file_path or ".").resolve().parent
@@ -290,12 +298,16 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 break
             self._prepared[code] = future
 
-    def _language_outputs(self, lang: str) -> tuple[list, list, list, list]:
-        """The calendars, data pages, default pages and the data pages' search entries of one
-        language: the same in either process."""
+    def _language_outputs(self, lang: str) -> tuple[list, list, list, list, dict]:
+        """The calendars, data pages, default pages, the data pages' search entries and the pages
+        rendered to HTML (by source path) of one language: the same in either process."""
         generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
-        return (self._feeds(lang), generated, default_pages(self.project, self.today, lang=lang, site_url=self.site_url),
-                page_entries(generated))
+        defaults = default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
+        return (self._feeds(lang), generated, defaults, page_entries(generated),
+                {page.src: self._prerender(page.markdown) for page in generated + defaults})
+
+    def _prerender(self, markdown: str):
+        return self.prerenderer.render(markdown) if self.prerenderer is not None else None
 
     def _preview_only(self, plugin, code: str) -> None:
         """The preview (`make serve`) builds German and at most one other language, at their usual
@@ -333,8 +345,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         clashes = []
         self.languages_built.append(self.lang)
         prepared = self._prepared.pop(self.lang, None)
-        feeds, generated, defaults, entries = (prepared.result() if prepared is not None
-                                               else self._language_outputs(self.lang))
+        feeds, generated, defaults, entries, rendered = (prepared.result() if prepared is not None
+                                                         else self._language_outputs(self.lang))
         self.feed_count += len(feeds)
         for feed in feeds:
             files.append(File.generated(config, feed.path, content=feed.content))
@@ -372,7 +384,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             if files.get_file_from_path(page.src) is not None:
                 clashes.append(page.src)
                 continue
-            files.append(self._page_file(config, page.src, page.markdown))
+            files.append(self._page_file(config, page.src, page.markdown, rendered.get(page.src)))
         if clashes:
             raise PluginError(
                 "Diese Seiten gibt es doppelt, als Datei in content/ und aus den Daten erzeugt: "
@@ -380,21 +392,26 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 + ". Benennen Sie die Datei in content/ um oder löschen Sie sie.")
         if files.get_file_from_path(SEARCH) is None:
             entries = entries + self._content_entries(files, lang)
-            files.append(self._page_file(config, SEARCH,
-                                         search_page(self.project, self.today, entries, lang=lang).markdown))
+            markdown = search_page(self.project, self.today, entries, lang=lang).markdown
+            files.append(self._page_file(config, SEARCH, markdown, self._prerender(markdown)))
         return files
 
-    def _page_file(self, config: MkDocsConfig, src: str, markdown: str) -> File:
+    def _page_file(self, config: MkDocsConfig, src: str, markdown: str, rendered=None) -> File:
         """A generated page of the language being built. It is named like a translated file
         (wochenplan.en.md), so the language plugin's lookups (navigation, Markdown links) find it,
-        and it is written into the language's folder (en/wochenplan/)."""
+        and it is written into the language's folder (en/wochenplan/). ``rendered``: its HTML, made
+        already (on_page_content puts it in)."""
         lang = i18n.language(self.lang)
         if not lang.prefix:
-            return File.generated(config, src, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
-        stem = src[:-3]
-        file = File.generated(config, f"{stem}.{lang.code}.md", content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
-        file.dest_uri = lang.prefix + page_url(src) + "index.html"
-        file.name = Path(stem).name
+            file = File.generated(config, src, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+        else:
+            stem = src[:-3]
+            file = File.generated(config, f"{stem}.{lang.code}.md", content=markdown,
+                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            file.dest_uri = lang.prefix + page_url(src) + "index.html"
+            file.name = Path(stem).name
+        if rendered is not None:
+            self._rendered[file.src_uri] = rendered
         return file
 
     @staticmethod
@@ -433,6 +450,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             # The footer carries the funding notice; no page may ask to drop it.
             raise PluginError(f"content/{page.file.src_uri}: „hide: footer“ ist nicht erlaubt – die Fußzeile "
                               "enthält den vorgeschriebenen Förderhinweis. Löschen Sie „footer“ aus „hide“.")
+        if page.file.src_uri in self._rendered:
+            return ""   # rendered already: nothing left for mkdocs' Markdown step (see on_page_content)
         markdown = self._drop_left_out_images(markdown, page)
         if "<!-- stadtteil:" not in markdown:
             return markdown
@@ -490,7 +509,15 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
 
     # on_page_content: images in hand-written pages become responsive variants, or disappear
     # (with their link) when consent was withdrawn; the HTML is final here, Markdown tricks included.
+    # A data page rendered beforehand gets its HTML here, with the table of contents and anchor ids
+    # mkdocs' own render would have recorded, before anything else looks at the content.
+    @event_priority(100)
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        rendered = self._rendered.pop(page.file.src_uri, None)
+        if rendered is not None:
+            html = rendered.html
+            page.toc = get_toc(rendered.toc)
+            page.present_anchor_ids = set(rendered.anchors)
         html = self._images(html, page)
         return self._mark_fallback(html, page)
 
