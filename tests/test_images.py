@@ -218,10 +218,25 @@ def test_unchanged_photo_is_never_encoded_twice(tmp_path):
     (phone_photo(1, 1, gps=False), "zu klein"),
     (phone_photo(6000, 500, gps=False), "Panorama"),
 ])
-def test_unusable_files_get_a_clear_message(tmp_path, data, words):
+@pytest.mark.parametrize("encode", [True, False])
+def test_unusable_files_get_a_clear_message(tmp_path, data, words, encode):
+    # Without encoding (the build's first look, see below) every mistake is found all the same.
     with pytest.raises(ImageProblem) as caught:
-        process(data, "media/x.jpg", "x", None)
+        process(data, "media/x.jpg", "x", None, encode=encode)
     assert words in str(caught.value)
+
+
+def test_photo_measured_before_encoding_has_the_names_and_sizes_of_the_encoded_one(tmp_path):
+    """The build writes its pages from a photo that is read, checked and measured but not encoded yet
+    (the helper process encodes it meanwhile): names and sizes must be those of the encoded variants."""
+    data = phone_photo(1500, 1000, orientation=6)
+    measured = process(data, "media/x.jpg", "x", tmp_path, encode=False)
+    assert not measured.encoded and not measured.cached and all(v.data == b"" for v in measured.variants)
+    assert not (tmp_path / f"{measured.digest}-v1").exists()     # nothing cached without the bytes
+    encoded = process(data, "media/x.jpg", "x", tmp_path)
+    assert encoded.encoded and (measured.width, measured.height) == (encoded.width, encoded.height) == (1000, 1500)
+    shape = lambda p: [(v.path, v.width, v.height, v.format) for v in p.variants]  # noqa: E731
+    assert shape(measured) == shape(encoded) and all(v.data for v in encoded.variants)
 
 
 def test_image_bomb_is_refused(tmp_path):
@@ -233,6 +248,26 @@ def test_image_bomb_is_refused(tmp_path):
 
 
 # --- the real build: pages, bypasses, withdrawal ----------------------------------------------------------
+
+def test_new_photo_of_a_site_in_several_languages_is_encoded_beside_the_build_and_cached(tmp_path):
+    """With a second core, a cold build encodes new photos in its helper process while the German
+    pages are made. The published files are the pipeline's bytes, and the cache keeps them: the
+    next build encodes nothing."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", "site.*", ".git",
+                                                                 ".cache", "__pycache__", "bench", "tests"))
+    env = {"STADTTEIL_TODAY": "2026-11-24"}
+    result = build(project, tmp_path / "site", env)
+    assert result.returncode == 0, result.stderr
+    assert "Bilder: 1 neu verarbeitet, 0 aus dem Zwischenspeicher" in result.stderr
+    source = "content/bilder/buechertelefonzelle.jpg"
+    expected = process((project / source).read_bytes(), source, "buechertelefonzelle", None)
+    assert len(expected.variants) == 8
+    for variant in expected.variants:
+        assert (tmp_path / "site" / variant.path).read_bytes() == variant.data, variant.path
+    again = build(project, tmp_path / "site2", env)
+    assert again.returncode == 0, again.stderr
+    assert "Bilder: 0 neu verarbeitet, 1 aus dem Zwischenspeicher" in again.stderr
 
 @pytest.fixture(scope="module")
 def photo_site(tmp_path_factory):

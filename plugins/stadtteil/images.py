@@ -48,6 +48,7 @@ class Processed:
     height: int
     variants: tuple[Variant, ...]
     cached: bool
+    encoded: bool = True      # False: measured and named, not encoded yet (variants without data)
 
     def of(self, fmt: str) -> list[Variant]:
         return [v for v in self.variants if v.format == fmt]
@@ -119,8 +120,17 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def process(data: bytes, source: str, stem: str, cache_dir: Path | None = None) -> Processed:
-    """Re-encode one photo into its published variants (from the cache when unchanged)."""
+_FORMATS = (("webp", "webp"), ("jpeg", "jpg"))
+
+
+def process(data: bytes, source: str, stem: str, cache_dir: Path | None = None, encode: bool = True,
+            threads: int = 2) -> Processed:
+    """Re-encode one photo into its published variants (from the cache when unchanged).
+
+    ``encode=False`` does everything but the encoding: the photo is read and checked (every
+    ImageProblem is raised here) and its variants are named and measured, without data. Pages can be
+    written with that; ``process`` with ``encode=True`` later gives the same variants with their bytes.
+    """
     digest = hashlib.sha256(data).hexdigest()
     key = f"{digest}-v{PIPELINE_VERSION}"
     slug = f"{stem}-{digest[:8]}"
@@ -134,20 +144,25 @@ def process(data: bytes, source: str, stem: str, cache_dir: Path | None = None) 
     image = _srgb(image)
     if image.mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
-    widths = [w for w in WIDTHS if w < image.width] + [min(image.width, WIDTHS[-1])]
+    widths = sorted(set([w for w in WIDTHS if w < image.width] + [min(image.width, WIDTHS[-1])]))
     image.load()
+    height_of = lambda width: round(image.height * width / image.width)  # noqa: E731
+    if not encode:
+        variants = tuple(Variant(width, height_of(width), fmt, f"assets/images/{slug}-{width}.{ext}", b"")
+                         for width in widths for fmt, ext in _FORMATS)
+        return Processed(source, digest, image.width, image.height, variants, cached=False, encoded=False)
 
     def sized(width: int) -> list[Variant]:
-        height = round(image.height * width / image.width)
+        height = height_of(width)
         resized = image if width == image.width else image.resize((width, height), Image.LANCZOS)
         return [Variant(width, height, fmt, f"assets/images/{slug}-{width}.{ext}", _encode(resized, fmt))
-                for fmt, ext in (("webp", "webp"), ("jpeg", "jpg"))]
+                for fmt, ext in _FORMATS]
 
     # Pillow lets go of the interpreter lock while it resizes and encodes, so the widths are made on
-    # two threads at once: a cold build waits half as long for its photos. The pool ends here; no
-    # thread outlives it (the build later forks its helper process, which needs a single thread).
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        variants = [v for group in pool.map(sized, sorted(set(widths))) for v in group]
+    # two threads at once (``threads``): a cold build waits half as long for its photos. The pool ends
+    # here; no thread outlives it (the build may fork its helper process later, which needs a single thread).
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        variants = [v for group in pool.map(sized, widths) for v in group]
     result = Processed(source, digest, image.width, image.height, tuple(variants), cached=False)
     if cache_dir is not None:
         folder = cache_dir / key

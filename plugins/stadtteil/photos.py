@@ -25,6 +25,27 @@ class PhotoSet:
     errors: list[DataError] = field(default_factory=list)
     encoded: int = 0
     from_cache: int = 0
+    originals: dict[str, bytes] = field(default_factory=dict)       # photos still to encode → their bytes
+
+    @property
+    def pending(self) -> list[str]:
+        """Photos measured and named, whose variants are not encoded yet (``prepare(encode=False)``)."""
+        return sorted(self.originals)
+
+    def encode_pending(self, cache_dir: Path | None, threads: int = 2) -> dict[str, Processed]:
+        """The variants, with their bytes, of every pending photo; in any process (the helper's)."""
+        return {source: process(self.originals[source], source, _stem(source), cache_dir, threads=threads)
+                for source in self.pending}
+
+    def complete(self, encoded: dict[str, Processed]) -> None:
+        """Takes the encoded variants in; they must be the ones the pages were written with."""
+        for source, processed in encoded.items():
+            planned = self.published[source]
+            if [(v.path, v.width, v.height) for v in planned.variants] != \
+                    [(v.path, v.width, v.height) for v in processed.variants]:
+                raise RuntimeError(f"{source}: encoded variants differ from the measured ones")
+            self.published[source] = processed
+            del self.originals[source]
 
     def allowed(self) -> dict[str, str]:
         """Site path → sha256 of every image file this build may publish."""
@@ -52,8 +73,11 @@ def _stem(source: str) -> str:
 
 
 def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path | None,
-            progress=None) -> PhotoSet:
-    """``progress(done, total, source)`` is called before each image, for long first runs."""
+            progress=None, encode: bool = True) -> PhotoSet:
+    """``progress(done, total, source)`` is called before each image, for long first runs.
+
+    ``encode=False``: photos not in the cache are read, checked and measured (every mistake is found),
+    and left ``pending``: ``encode_pending`` makes their bytes, on another core if there is one."""
     result = PhotoSet()
     images = find_images(root)
     check = check_all(root, today, images)
@@ -100,7 +124,7 @@ def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path
                                            "Verwenden Sie JPEG, PNG oder SVG."))
             continue
         try:
-            processed = process(data, source, _stem(source), cache_dir)
+            processed = process(data, source, _stem(source), cache_dir, encode=encode)
         except ImageProblem as problem:
             result.errors.append(DataError(source, None, None, str(problem), ""))
             continue
@@ -109,4 +133,6 @@ def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path
             result.from_cache += 1
         else:
             result.encoded += 1
+            if not processed.encoded:
+                result.originals[source] = data
     return result

@@ -226,6 +226,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         self.prerenderer = (Prerenderer(config.markdown_extensions, config.mdx_configs or {})
                             if os.environ.get("STADTTEIL_PRERENDER") != "0" else None)
         self._rendered: dict = {}
+        self._encoding = None
         self._revisions = None
         self.fallback_urls: set[str] = set()
         base = Path(config.config_file_path or ".").resolve().parent
@@ -246,8 +247,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         except DataErrors as exc:
             errors += exc.errors
         # Images and their consent records are checked in the same run: every mistake at once.
+        # Photos are checked and measured here; new ones are encoded at the end of on_config (by the
+        # helper, while German builds, when there is one): pages need only their names and sizes.
         self.photos = photo_rules.prepare(self.root, self.today, self.project, self.root / ".cache" / "images",
-                                          progress=lambda done, total, source: log.info(f"Bild {done}/{total}: {source}"))
+                                          progress=lambda done, total, source: log.info(f"Bild {done}/{total}: {source}"),
+                                          encode=False)
         errors += self.photos.errors
         if errors:
             # One PluginError with the whole German report: mkdocs prints it without a traceback.
@@ -285,13 +289,23 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         return config
 
     def _prepare_other_languages(self) -> None:
-        """Hands the other languages' calendars and data pages to the helper, which makes them while
-        mkdocs builds German. Everything they depend on is loaded by now (the child is a copy)."""
+        """Hands the new photos' encoding and the other languages' calendars and data pages to the
+        helper, which makes them while mkdocs builds German. Everything they depend on is loaded by
+        now (the child is a copy)."""
         others = [lang.code for lang in self.site_languages if lang.code != self.lang]
+        cache = self.root / ".cache" / "images"
+        self._encoding = None
+        if others and self.helper.enabled:
+            # One thread there: the build's own process is busy with the German pages meanwhile.
+            self.helper.share("photos", lambda: self.photos.encode_pending(cache, threads=1))
+            self.helper.share("language", self._language_outputs)
+            if self.photos.pending:
+                self._encoding = self.helper.call("photos")
+        if self.photos.pending and self._encoding is None:
+            self.photos.complete(self.photos.encode_pending(cache))
         if not others or not self.helper.enabled:
             return
         self._revisions = revisions.collect(self.root, self.project.paths)
-        self.helper.share("language", self._language_outputs)
         for code in others:
             future = self.helper.call("language", code)
             if future is None:
@@ -347,6 +361,14 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         prepared = self._prepared.pop(self.lang, None)
         feeds, generated, defaults, entries, rendered = (prepared.result() if prepared is not None
                                                          else self._language_outputs(self.lang))
+        # The new photos' bytes, from the helper (German build only), encoded while the German pages were made.
+        if self._encoding is not None:
+            encoding, self._encoding = self._encoding, None
+            try:
+                encoded = encoding.result()
+            except Exception:  # noqa: BLE001  (the helper died: encode here, raising what it raised)
+                encoded = self.photos.encode_pending(self.root / ".cache" / "images")
+            self.photos.complete(encoded)
         self.feed_count += len(feeds)
         for feed in feeds:
             files.append(File.generated(config, feed.path, content=feed.content))
