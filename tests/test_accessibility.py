@@ -289,9 +289,9 @@ def test_phone_menu_opens_with_the_keyboard_and_hides_closed_links(site):
         assert page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null")
         page.keyboard.press("Escape")
         assert not page.evaluate("document.getElementById('__drawer').checked")
-        page.wait_for_timeout(400)
-        hidden = page.evaluate("getComputedStyle(document.querySelector('.md-sidebar--primary')).visibility")
-        assert hidden == "hidden"
+        # The drawer hides after its closing transition: wait for that state, not for a guessed time.
+        page.wait_for_function("getComputedStyle(document.querySelector('.md-sidebar--primary')).visibility"
+                               " === 'hidden'", timeout=5000)
 
 
 def test_timetable_time_axis_only_where_it_is_a_grid(site):

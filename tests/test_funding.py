@@ -54,7 +54,8 @@ def project_copy(tmp_path: Path, funding_block: str = REQUIRED_LOGOS) -> Path:
 def build(project: Path, site: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(project / "mkdocs.yml"),
                            "-d", str(site), *extra], capture_output=True, text=True,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-12-02",
+                               **(env or {})})
 
 
 # --- configuration -----------------------------------------------------------------------------

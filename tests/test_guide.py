@@ -57,5 +57,7 @@ def test_every_yaml_example_in_the_guide_is_valid_yaml():
 
 
 def test_guide_screenshots_exist():
-    for name in re.findall(r"\]\((bilder/[^)]+\.png)\)", GUIDE):
+    names = re.findall(r"\]\((bilder/[^)]+\.png)\)", GUIDE)
+    assert len(names) >= 4, names   # the guide shows start page, offer, timetable and calendar
+    for name in names:
         assert (REPO / "docs" / name).stat().st_size > 10_000, name
