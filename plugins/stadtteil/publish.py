@@ -72,7 +72,9 @@ def _lock_wait() -> float:
 
 
 def _minutes(seconds: float) -> str:
-    return f"{round(seconds / 60)} Minuten" if seconds >= 120 else f"{round(seconds)} Sekunden"
+    if seconds >= 120:
+        return f"{round(seconds / 60)} Minuten"
+    return "1 Sekunde" if round(seconds) == 1 else f"{round(seconds)} Sekunden"
 
 
 def acquire(folders: Folders, say: Callable[[str], None] = _say) -> int:
