@@ -290,7 +290,8 @@ def test_disk_full_ends_cleanly_and_frees_the_space(tmp_path, clean):
         before, free = tree_digest(site), os.statvfs(disk).f_bfree
         result = run(project, site)
         assert result.returncode == 1
-        assert "Auf dem Datenträger ist kein Platz mehr" in result.stderr and "Schaffen Sie Platz" in result.stderr
+        assert f"Auf dem Datenträger ist kein Platz mehr (beim Schreiben von „{disk}/site.new/" in result.stderr
+        assert "Schaffen Sie Platz" in result.stderr
         assert "Die Website wurde NICHT gebaut. Veröffentlicht bleibt die bisherige Fassung" in result.stderr
         assert "Traceback" not in result.stderr
         assert tree_digest(site) == before and leftovers(disk) == []

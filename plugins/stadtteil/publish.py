@@ -193,7 +193,8 @@ def swap(folders: Folders, can_exchange: bool = True) -> Path | None:
 
 def describe(exc: OSError, folders: Folders) -> str:
     """A file system fault in plain German: what happened, where, and what to do."""
-    where = exc.filename or folders.staging
+    # A failed copy names its source first and its target second; the target is where space or rights lack.
+    where = getattr(exc, "filename2", None) or exc.filename or folders.staging
     code = exc.errno
     if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return (f"Auf dem Datenträger ist kein Platz mehr (beim Schreiben von „{where}“). Schaffen Sie Platz – "
@@ -251,6 +252,9 @@ def publish(site: Path, build_into: Callable[[Path], bool], say: Callable[[str],
         return True
     except OSError as exc:
         say(f"\n{describe(exc, folders)}\n\nDie Website wurde NICHT gebaut. {published(folders)}")
+        return False
+    except KeyboardInterrupt:
+        say(f"\nAbgebrochen (Strg+C). Die Website wurde NICHT gebaut. {published(folders)}")
         return False
     finally:
         if not swapped:
