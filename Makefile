@@ -48,4 +48,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py --reps 3
 
 clean:
-	rm -rf site site.new site.old .pytest_cache
+	rm -rf site site.new site.old site.weg .site.lock .pytest_cache

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -145,27 +144,21 @@ def _mkdocs(arguments: list[str]) -> int:
 
 
 def build(config_file: Path, site_dir: Path, strict: bool) -> int:
-    staging = site_dir.with_name(site_dir.name + ".new")
-    retired = site_dir.with_name(site_dir.name + ".old")
-    for leftover in (staging, retired):
-        shutil.rmtree(leftover, ignore_errors=True)
+    """Builds into a staging folder and publishes it whole (see publish.py); one build at a time."""
+    from .publish import publish
     # A published site has every language: the one-language preview setting is for `make serve` only.
     if os.environ.pop("STADTTEIL_PREVIEW_LANGUAGE", None):
         print("Hinweis: STADTTEIL_PREVIEW_LANGUAGE gilt nur für die Vorschau (make serve); "
               "gebaut werden alle Sprachen.", file=sys.stderr)
-    arguments = ["build", "--clean", "--config-file", str(config_file), "--site-dir", str(staging)]
-    if strict or os.environ.get("STADTTEIL_PRODUCTION") == "1":
-        arguments.append("--strict")
-    if _mkdocs(arguments) != 0 or not (staging / "index.html").is_file():
-        shutil.rmtree(staging, ignore_errors=True)
-        kept = "Die bisherige Fassung in „{}“ bleibt unverändert.".format(site_dir.name) if site_dir.exists() else ""
-        print(f"\nDie Website wurde NICHT gebaut. {kept}".rstrip(), file=sys.stderr)
+
+    def build_into(staging: Path) -> bool:
+        arguments = ["build", "--clean", "--config-file", str(config_file), "--site-dir", str(staging)]
+        if strict or os.environ.get("STADTTEIL_PRODUCTION") == "1":
+            arguments.append("--strict")
+        return _mkdocs(arguments) == 0
+
+    if not publish(site_dir, build_into):
         return 1
-    # Two renames: the window in which no site folder exists is as short as the file system allows.
-    if site_dir.exists():
-        site_dir.rename(retired)
-    staging.rename(site_dir)
-    shutil.rmtree(retired, ignore_errors=True)
     print(f"Die Website ist fertig: {site_dir}/")
     return 0
 

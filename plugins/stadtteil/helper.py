@@ -9,7 +9,11 @@ with other threads (`mkdocs serve`'s web server: a fork could copy a lock anothe
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable
@@ -20,6 +24,22 @@ _INHERITED: dict[str, Callable[..., Any]] = {}
 
 def _run_inherited(key: str, args: tuple) -> Any:
     return _INHERITED[key](*args)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _end_with(parent: int) -> None:
+    """Pool initializer: the helper ends with the build, however the build ends (``kill -9``
+    included; a forked child would otherwise wait for work forever)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    # The build may have died between the fork and prctl: then no signal will ever come.
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 class Helper:
@@ -45,7 +65,9 @@ class Helper:
             if threading.active_count() > 1:
                 self.enabled = False
                 return None
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            # Forked from this (the build's main) thread: the death signal follows the forking thread.
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_end_with, initargs=(os.getpid(),))
         return self._pool.submit(work, *args)
 
     def call(self, key: str, *args: Any) -> Future | None:

@@ -11,6 +11,7 @@ import hashlib
 from concurrent.futures import ThreadPoolExecutor
 import io
 import json
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,7 @@ class Processed:
     variants: tuple[Variant, ...]
     cached: bool
     encoded: bool = True      # False: measured and named, not encoded yet (variants without data)
+    repaired: bool = False    # its cache entry was damaged (truncated, half written) and is made anew
 
     def of(self, fmt: str) -> list[Variant]:
         return [v for v in self.variants if v.format == fmt]
@@ -134,11 +136,11 @@ def process(data: bytes, source: str, stem: str, cache_dir: Path | None = None, 
     digest = hashlib.sha256(data).hexdigest()
     key = f"{digest}-v{PIPELINE_VERSION}"
     slug = f"{stem}-{digest[:8]}"
-    if cache_dir is not None and (manifest := cache_dir / key / "manifest.json").exists():
-        meta = json.loads(manifest.read_text())
-        variants = tuple(Variant(v["width"], v["height"], v["format"], f"assets/images/{slug}-{v['width']}.{v['ext']}",
-                                 (cache_dir / key / v["file"]).read_bytes()) for v in meta["variants"])
-        return Processed(source, digest, meta["width"], meta["height"], variants, cached=True)
+    repaired = False
+    if cache_dir is not None:
+        cached, repaired = _from_cache(cache_dir / key, slug)
+        if cached is not None:
+            return Processed(source, digest, cached[0], cached[1], cached[2], cached=True)
     image = _open(data, source)
     image = ImageOps.exif_transpose(image)            # upright first, then the EXIF is gone for good
     image = _srgb(image)
@@ -150,7 +152,8 @@ def process(data: bytes, source: str, stem: str, cache_dir: Path | None = None, 
     if not encode:
         variants = tuple(Variant(width, height_of(width), fmt, f"assets/images/{slug}-{width}.{ext}", b"")
                          for width in widths for fmt, ext in _FORMATS)
-        return Processed(source, digest, image.width, image.height, variants, cached=False, encoded=False)
+        return Processed(source, digest, image.width, image.height, variants, cached=False, encoded=False,
+                         repaired=repaired)
 
     def sized(width: int) -> list[Variant]:
         height = height_of(width)
@@ -163,19 +166,56 @@ def process(data: bytes, source: str, stem: str, cache_dir: Path | None = None, 
     # here; no thread outlives it (the build may fork its helper process later, which needs a single thread).
     with ThreadPoolExecutor(max_workers=threads) as pool:
         variants = [v for group in pool.map(sized, widths) for v in group]
-    result = Processed(source, digest, image.width, image.height, tuple(variants), cached=False)
+    result = Processed(source, digest, image.width, image.height, tuple(variants), cached=False, repaired=repaired)
     if cache_dir is not None:
-        folder = cache_dir / key
+        _to_cache(cache_dir / key, image.width, image.height, variants)
+    return result
+
+
+def _from_cache(folder: Path, slug: str) -> tuple[tuple[int, int, tuple[Variant, ...]] | None, bool]:
+    """(width, height, variants) of a cache entry whose every file has the hash its manifest names;
+    else (None, damaged). A CI cache restored halfway or a build killed while writing leaves
+    truncated files: they are made anew, never published."""
+    manifest = folder / "manifest.json"
+    if not manifest.exists():
+        return None, os.path.lexists(folder)
+    try:
+        meta = json.loads(manifest.read_text(encoding="utf-8"))
+        variants = []
+        for v in meta["variants"]:
+            data = (folder / Path(v["file"]).name).read_bytes()
+            if hashlib.sha256(data).hexdigest() != v["sha256"]:
+                return None, True
+            variants.append(Variant(int(v["width"]), int(v["height"]), v["format"],
+                                    f"assets/images/{slug}-{int(v['width'])}.{v['ext']}", data))
+        if not variants:
+            return None, True
+        return (int(meta["width"]), int(meta["height"]), tuple(variants)), False
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None, True
+
+
+def _to_cache(folder: Path, width: int, height: int, variants: list[Variant]) -> None:
+    """Each file written beside and renamed into place, the manifest last: a reader sees a whole
+    entry or none. The cache only saves time: if it cannot be written, the build goes on without it."""
+    def put(name: str, data: bytes) -> None:
+        part = folder / f".{name}.{os.getpid()}.part"
+        part.write_bytes(data)
+        os.replace(part, folder / name)
+
+    try:
         folder.mkdir(parents=True, exist_ok=True)
+        (folder / "manifest.json").unlink(missing_ok=True)
         entries = []
         for v in variants:
             name = f"{v.width}.{'webp' if v.format == 'webp' else 'jpg'}"
-            (folder / name).write_bytes(v.data)
+            put(name, v.data)
             entries.append({"width": v.width, "height": v.height, "format": v.format, "file": name,
-                            "ext": name.rsplit(".", 1)[1]})
-        (folder / "manifest.json").write_text(json.dumps({"width": image.width, "height": image.height,
-                                                          "variants": entries}))
-    return result
+                            "ext": name.rsplit(".", 1)[1], "sha256": hashlib.sha256(v.data).hexdigest()})
+        put("manifest.json", json.dumps({"width": width, "height": height, "variants": entries}).encode())
+    except OSError:
+        for part in folder.glob(f".*.{os.getpid()}.part"):
+            part.unlink(missing_ok=True)
 
 
 def picture_html(processed: Processed, alt: str, url: callable, eager: bool = False, css_class: str = "") -> str:

@@ -26,6 +26,7 @@ class PhotoSet:
     encoded: int = 0
     from_cache: int = 0
     originals: dict[str, bytes] = field(default_factory=dict)       # photos still to encode → their bytes
+    repaired: list[str] = field(default_factory=list)               # photos whose cache entry was damaged
 
     @property
     def pending(self) -> list[str]:
@@ -129,6 +130,8 @@ def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path
             result.errors.append(DataError(source, None, None, str(problem), ""))
             continue
         result.published[source] = processed
+        if processed.repaired:
+            result.repaired.append(source)
         if processed.cached:
             result.from_cache += 1
         else:

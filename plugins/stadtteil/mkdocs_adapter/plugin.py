@@ -259,6 +259,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         if self.photos.encoded or self.photos.from_cache:
             log.info(f"Bilder: {self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
                      f"{len(self.photos.left_out)} ausgelassen")
+        if self.photos.repaired:
+            log.info(f"Hinweis: Zwischenspeicher (.cache/images) beschädigt oder veraltet für {len(self.photos.repaired)} "
+                     f"Bild(er) ({', '.join(self.photos.repaired)}); sie werden neu verarbeitet, nichts zu tun.")
         self.image_uses: dict[str, list[str]] = {}
         self.warning_count = len(warnings)
         for warning in warnings:
