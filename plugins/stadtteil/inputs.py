@@ -76,8 +76,9 @@ def _entry_error(root: Path, path: Path, info: os.stat_result) -> DataError | No
         return DataError(_display(root, path), None, None, "Diese Datei ist keine gewöhnliche Datei "
                          "(sondern z. B. eine Pipe oder ein Gerät) und wird nicht gelesen.", "Löschen Sie sie.")
     if (stat.S_ISREG(info.st_mode) and path.suffix.lower() == ".md" and info.st_size > MAX_MARKDOWN_BYTES):
+        size = f"{info.st_size / 1_000_000:.1f}".replace(".", ",")
         return DataError(_display(root, path), None, None,
-                         f"Die Seite ist mit {info.st_size / 1_000_000:.1f} MB zu groß "
+                         f"Die Seite ist mit {size} MB zu groß "
                          f"(höchstens {MAX_MARKDOWN_BYTES // 1_000_000} MB).",
                          "Teilen Sie den Text auf mehrere Seiten auf; Bilder und Dokumente gehören als eigene "
                          "Dateien nach media/ und nicht in den Text.")

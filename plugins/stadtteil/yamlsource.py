@@ -49,7 +49,10 @@ class _StaffLoader(yaml.SafeLoader):
             raise _Refused(problem=_ALIAS, problem_mark=event.start_mark)
         self._depth += 1
         try:
-            if self._depth > MAX_DEPTH + 1:
+            # Keys count one level more here than in _Builder's paths; the limit follows, so both
+            # loaders report the same line.
+            is_key = parent is not None and index is None
+            if self._depth > MAX_DEPTH + 1 + is_key:
                 raise _Refused(problem=_DEEP, problem_mark=event.start_mark)
             return super().compose_node(parent, index)
         finally:
