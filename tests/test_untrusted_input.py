@@ -231,9 +231,13 @@ def test_hostile_yaml_is_refused_quickly_with_a_german_message(tmp_path):
     assert peak_kb < 200_000, f"{peak_kb} kB"
 
 
-@pytest.mark.parametrize("name", list(HOSTILE))
+# In this process only what cannot explode if the limits break: the full alias bomb needs gigabytes then.
+SMALL_BOMB = 'title: x\na: &a [lol, lol]\nb: &b [*a, *a]\nc: [*b, *b]\n'
+
+
+@pytest.mark.parametrize("name", ["small-bomb", "flow-500", "flow-5000", "block-500"])
 def test_libyaml_and_pure_python_agree_on_hostile_yaml(name):
-    text, line, words = HOSTILE[name]
+    text, line, words = HOSTILE[name] if name in HOSTILE else (SMALL_BOMB, 3, "Verweis „*…“")
     fast_doc, fast = parse_text("offers/x.yml", text)
     slow_doc, slow = parse_text("offers/x.yml", text, fast=False)
     assert fast_doc is None and slow_doc is None
