@@ -62,6 +62,9 @@ def collect(config_file: Path, today: dt.date | None = None) -> tuple[list[DataE
         warnings += check_calendar(project, today)
     except DataErrors as exc:
         errors += exc.errors
+    from .inputs import site_inputs
+    docs = (yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}).get("docs_dir", "docs")
+    errors += site_inputs(root, config_file.parent / docs, options, config_file.name)
     consent = check_all(root, today)
     errors += consent.errors
     try:

@@ -173,7 +173,8 @@ def find_images(root: Path, folders: tuple[str, ...] = ("media", "content")) -> 
     for folder in folders:
         base = root / folder
         if base.is_dir():
-            found += [p for p in base.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+            # Symbolic links are refused by inputs.py and never read (is_file follows them).
+            found += [p for p in base.rglob("*") if p.is_file() and not p.is_symlink() and p.suffix.lower() in IMAGE_SUFFIXES
                       and not any(part.startswith(".") for part in p.relative_to(root).parts)]
     return sorted(found)
 

@@ -167,6 +167,8 @@ def configure(options: dict[str, Any] | None, root: Path, config_file: str = "mk
         if not source.is_file():
             problems.append(f"Die Logo-Datei {entry.file} (Logo „{entry.id}“) gibt es nicht.")
             continue
+        if entry.file and (source.is_symlink() or not source.resolve().is_relative_to(root.resolve())):
+            continue  # never read: inputs.site_inputs reports it
         data = source.read_bytes()
         if (problem := _image_problem(data, entry.file or source.name)):
             problems.append(problem)

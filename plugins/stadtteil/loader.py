@@ -16,6 +16,7 @@ from babel import Locale
 from pydantic import BaseModel, ValidationError
 
 from .errors import ErrorCollector
+from .inputs import DATA_FILES, DATA_FOLDERS, outside_links, outside_root
 from .messages import translate
 from .models import Event, Location, Office, Offer, Partner, Settings
 from .suggest import closest
@@ -75,8 +76,10 @@ def _validate(doc: Document, model: type[BaseModel], errors: ErrorCollector) -> 
         return None
 
 
-def _collect_files(root: Path, folder: str, errors: ErrorCollector) -> list[tuple[str, Path, str]]:
-    """(id, path, display name) of every data file in ``folder``; bad names are mistakes."""
+def _collect_files(root: Path, folder: str, errors: ErrorCollector,
+                   refused: frozenset[str] = frozenset()) -> list[tuple[str, Path, str]]:
+    """(id, path, display name) of every data file in ``folder``; bad names are mistakes; ``refused``
+    files (symbolic links, already reported) are not read."""
     directory = root / folder
     if not directory.is_dir():
         return []
@@ -84,7 +87,7 @@ def _collect_files(root: Path, folder: str, errors: ErrorCollector) -> list[tupl
     seen: dict[str, str] = {}
     for path in sorted(directory.iterdir()):
         name = f"{folder}/{path.name}"
-        if path.name.startswith(".") or path.is_dir():
+        if name in refused or path.name.startswith(".") or path.is_dir():
             continue
         if path.suffix not in (".yml", ".yaml"):
             if path.suffix.lower() in (".yml", ".yaml", ".txt", ".yml~"):
@@ -129,7 +132,10 @@ def _check_ref(errors: ErrorCollector, doc: Document, path: tuple, value: str, k
                hint, column=col, field=next((p for p in reversed(path) if isinstance(p, str)), ""))
 
 
-def _load_office(root: Path, errors: ErrorCollector) -> tuple[Office | None, Document | None]:
+def _load_office(root: Path, errors: ErrorCollector,
+                 refused: frozenset[str] = frozenset()) -> tuple[Office | None, Document | None]:
+    if refused & {"office.yml", "content/office.yml"}:
+        return None, None
     candidates = [p for p in (root / "office.yml", root / "content" / "office.yml") if p.is_file()]
     if not candidates:
         errors.add("office.yml", None, "Die Datei mit den Angaben zum Stadtteilbüro fehlt.",
@@ -152,12 +158,16 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
     root = Path(root)
     settings = settings or Settings()
     errors = ErrorCollector()
-    office, office_doc = _load_office(root, errors)
+    # Links are refused before anything is read, so nothing outside the repository is ever opened.
+    links = outside_links(root, DATA_FOLDERS, DATA_FILES + ("content/office.yml",))
+    errors.extend(links)
+    refused = frozenset(e.file for e in links)
+    office, office_doc = _load_office(root, errors, refused)
 
     items: dict[str, dict[str, Item]] = {"offers": {}, "events": {}, "partners": {}}
     models = {"offers": Offer, "events": Event, "partners": Partner}
     for folder, model in models.items():
-        for item_id, path, name in _collect_files(root, folder, errors):
+        for item_id, path, name in _collect_files(root, folder, errors, refused):
             doc, problems = load_file(path, name)
             errors.extend(problems)
             if doc is None:
@@ -168,6 +178,7 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
     if office is not None:
         _check_office(office, office_doc, errors)
     _check_references(items, office_doc, settings, errors)
+    _check_named_files(root, items, errors)
     errors.raise_if_any()
     assert office is not None
     project = Project(office=office, settings=settings,
@@ -191,6 +202,16 @@ def _check_office(office: Office, doc: Document, errors: ErrorCollector) -> None
             errors.add(doc.file, line, f"Die Kennung „{key}“ ist nicht geeignet "
                                        "(nur Kleinbuchstaben, Ziffern und Bindestriche, keine Umlaute).",
                        f"Zum Beispiel „{_slug_suggestion(key)}“.", column=col)
+
+
+def _check_named_files(root: Path, items: dict[str, dict[str, Item]], errors: ErrorCollector) -> None:
+    """Images and logos named in records come from inside the repository, never through a link."""
+    for folder, key in (("offers", "image"), ("events", "image"), ("partners", "logo")):
+        for item in items[folder].values():
+            if (value := _raw(item.doc, key)) is not None:
+                line, col = item.doc.line_of((key,))
+                if (problem := outside_root(root, value, item.doc.file, line, col, key, "Das Bild")):
+                    errors.extend([problem])
 
 
 def _raw(doc: Document, key: str, kind: type | tuple = str) -> Any:

@@ -9,23 +9,54 @@ leading zero, times stay text. No tag that constructs objects is accepted.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import DataError
+from .inputs import open_plain
+
+# Limits for hostile or broken files, far above anything staff write by hand (the deepest real
+# record nests 4 levels, the largest file has 9 kB): a "billion laughs" alias bomb ran a check for a
+# minute into gigabytes of memory, 500 levels of brackets ended in a traceback naming no file.
+MAX_DEPTH = 20
+MAX_YAML_BYTES = 256 * 1024
 
 Path_ = tuple  # a location inside a document: keys and list indices
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """An alias or too deep a nesting, found while composing; explained like any YAML mistake."""
+
+
 class _StaffLoader(yaml.SafeLoader):
-    """SafeLoader with YAML-1.2-like implicit types (see module docstring)."""
+    """SafeLoader with YAML-1.2-like implicit types (see module docstring), refusing aliases and
+    nesting deeper than MAX_DEPTH while composing: its composer recurses once per level."""
 
     yaml_implicit_resolvers: dict = {}
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, AliasEvent) and event.anchor in self.anchors:
+            raise _Refused(problem=_ALIAS, problem_mark=event.start_mark)
+        self._depth += 1
+        try:
+            # Keys count one level more here than in _Builder's paths; the limit follows, so both
+            # loaders report the same line.
+            is_key = parent is not None and index is None
+            if self._depth > MAX_DEPTH + 1 + is_key:
+                raise _Refused(problem=_DEEP, problem_mark=event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _StaffLoader.add_implicit_resolver(
@@ -69,6 +100,31 @@ def _compose(text: str, fast: bool = True):
         return loader.get_single_node(), loader
     finally:
         loader.dispose()
+
+
+_ALIAS = "stadtteil: alias"
+_DEEP = "stadtteil: too deep"
+
+
+def _first_alias(text: str) -> yaml.Mark | None:
+    """Where the first alias stands: the composed tree shares the node, but not where it was named.
+    Events are not expanded, so this stays linear in the file even for an alias bomb."""
+    loader_class = _FastStaffLoader if _FastStaffLoader is not None else _StaffLoader
+    loader = loader_class(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, AliasEvent):
+                return event.start_mark
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return None
+
+
+class _Shared(Exception):
+    """A node met twice while building: the file uses an alias."""
 
 
 _PLAIN_TAGS = {
@@ -116,6 +172,7 @@ class _Builder:
         self.failed: list[Path_] = []  # values that could not be read; their own error is reported
         self.positions: dict[Path_, tuple[int, int]] = {}
         self.key_positions: dict[Path_, tuple[int, int]] = {}
+        self.seen: set[int] = set()
 
     def _pos(self, node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
@@ -127,6 +184,13 @@ class _Builder:
         self.errors.append(DataError(self.file, line, col, message, hint))
 
     def build(self, node, path: Path_ = ()) -> Any:
+        # libyaml composes aliases into shared nodes (and allows about 1000 levels): building each
+        # shared node again is what made an alias bomb explode, so the first one ends the file.
+        if id(node) in self.seen:
+            raise _Shared
+        self.seen.add(id(node))
+        if len(path) > MAX_DEPTH:
+            raise _Refused(problem=_DEEP, problem_mark=node.start_mark)
         self.positions[path] = self._pos(node)
         if node.tag not in _PLAIN_TAGS:
             self._error(
@@ -207,6 +271,13 @@ _YAML_PROBLEMS = [
      "Setzen Sie den Wert in Anführungszeichen."),
     ("found undefined alias", "Ein Wert beginnt mit „*“; das ist in YAML ein Verweis.",
      "Setzen Sie den Wert in Anführungszeichen."),
+    (_ALIAS, "Hier steht ein Verweis „*…“ auf eine andere Stelle der Datei (YAML-Anker „&…“ und Verweis "
+             "„*…“); das ist in diesen Dateien nicht erlaubt.",
+     "Schreiben Sie den Wert an jeder Stelle aus. Beginnt ein Text mit „*“ oder „&“, setzen Sie ihn in "
+     "Anführungszeichen."),
+    (_DEEP, f"Die Angaben sind hier mehr als {MAX_DEPTH} Ebenen tief verschachtelt; so tief geht keine Angabe.",
+     "Prüfen Sie Einrückung und Klammern [ ] { } in dieser Zeile: wahrscheinlich fehlt eine schließende "
+     "Klammer oder die Zeile ist zu weit eingerückt."),
 ]
 
 
@@ -270,7 +341,13 @@ def parse_text(file: str, text: str, fast: bool = True) -> tuple[Document | None
         return None, [DataError(file, 1, None, "Die Datei ist leer.",
                                 "Tragen Sie die Angaben ein (siehe Beispiel im README) oder löschen Sie die Datei.")]
     builder = _Builder(file, loader)
-    data = builder.build(node)
+    try:
+        data = builder.build(node)
+    except _Shared:
+        mark = _first_alias(text)
+        return None, [_explain_yaml_error(file, _Refused(problem=_ALIAS, problem_mark=mark))]
+    except _Refused as exc:
+        return None, [_explain_yaml_error(file, exc)]
     doc = Document(file, data, builder.positions, builder.key_positions, builder.failed)
     if builder.errors and not builder.failed:
         return None, builder.errors  # structural problems (keys that are lists): nothing to check
@@ -280,10 +357,23 @@ def parse_text(file: str, text: str, fast: bool = True) -> tuple[Document | None
 def load_file(path: Path, display_name: str) -> tuple[Document | None, list[DataError]]:
     """Read and parse one staff file; ``display_name`` is how staff know it (``offers/naehtreff.yml``)."""
     try:
-        raw = path.read_bytes()
+        fd = open_plain(path)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            # Checked before reading: a link is never followed (see inputs.py).
+            return None, [DataError(display_name, None, None, "Diese Datei ist eine Verknüpfung (symbolischer Link); "
+                                    "sie wird nicht gelesen.", "Legen Sie an ihrer Stelle die Datei selbst ab.")]
         return None, [DataError(display_name, None, None, f"Die Datei lässt sich nicht lesen ({exc.strerror}).",
                                 "Prüfen Sie, ob sie existiert und lesbar ist.")]
+    with os.fdopen(fd, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_YAML_BYTES:
+            return None, [DataError(
+                display_name, None, None,
+                f"Die Datei ist mit {size // 1024} kB zu groß (höchstens {MAX_YAML_BYTES // 1024} kB).",
+                "So große Dateien entstehen nicht beim Eintragen von Hand: prüfen Sie, ob versehentlich etwas "
+                "hineinkopiert wurde, oder verteilen Sie die Angaben auf mehrere Dateien.")]
+        raw = handle.read(MAX_YAML_BYTES + 1)
     text, error = _decode(display_name, raw)
     if error:
         return None, [error]

@@ -36,6 +36,7 @@ from .. import revisions
 from ..consent import IMAGE_SUFFIXES
 from ..csp import add_meta as add_csp
 from ..errors import DataErrors
+from ..inputs import site_inputs
 from ..imagecheck import sha256, theme_images
 from ..helper import Helper
 from ..sitecheck import SiteCheck
@@ -253,6 +254,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                                           progress=lambda done, total, source: log.info(f"Bild {done}/{total}: {source}"),
                                           encode=False)
         errors += self.photos.errors
+        # mkdocs copies every file of docs_dir, following links: refused before it touches anything.
+        errors += site_inputs(self.root, Path(config.docs_dir), self.config, Path(config.config_file_path or "mkdocs.yml").name)
         if errors:
             # One PluginError with the whole German report: mkdocs prints it without a traceback.
             raise PluginError(DataErrors(errors).report())
