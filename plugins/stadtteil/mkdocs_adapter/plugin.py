@@ -33,7 +33,9 @@ from pydantic import ValidationError
 from .. import funding as funding_rules
 from .. import photos as photo_rules
 from .. import revisions
+from .. import sanitize
 from ..consent import IMAGE_SUFFIXES
+from .. import csp
 from ..csp import add_meta as add_csp
 from ..errors import DataErrors
 from ..imagecheck import sha256, theme_images
@@ -226,6 +228,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         self.prerenderer = (Prerenderer(config.markdown_extensions, config.mdx_configs or {})
                             if os.environ.get("STADTTEIL_PRERENDER") != "0" else None)
         self._rendered: dict = {}
+        self._content_problems: list = []
         self._encoding = None
         self._revisions = None
         self.fallback_urls: set[str] = set()
@@ -253,6 +256,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                                           progress=lambda done, total, source: log.info(f"Bild {done}/{total}: {source}"),
                                           encode=False)
         errors += self.photos.errors
+        if self.project is not None:
+            errors += sanitize.check_data(self.project, self._markdown_renderer(config))
         if errors:
             # One PluginError with the whole German report: mkdocs prints it without a traceback.
             raise PluginError(DataErrors(errors).report())
@@ -467,6 +472,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
 
     # on_page_markdown: hand-written pages (home, contact) carry markers for live data blocks.
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        sanitize.escape_meta(page.meta)
         hide = page.meta.get("hide") or []
         if "footer" in hide:
             # The footer carries the funding notice; no page may ask to drop it.
@@ -491,6 +497,13 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 f"content/{page.file.src_uri}: Den Platzhalter „stadtteil:{unknown}“ gibt es nicht. "
                 f"Erlaubt sind: {', '.join(BLOCKS)}.")
         return markdown
+
+    @staticmethod
+    def _markdown_renderer(config: MkDocsConfig):
+        """Staff Markdown of the data files rendered as the pages will render it (for the check)."""
+        import markdown as python_markdown
+        md = python_markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
+        return lambda text: md.reset().convert(text)
 
     def _dgs(self) -> dict | None:
         """The sign-language video block's data, or None (not configured, or its consent is gone)."""
@@ -541,7 +554,10 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             page.toc = get_toc(rendered.toc)
             page.present_anchor_ids = set(rendered.anchors)
         html = self._images(html, page)
-        return self._mark_fallback(html, page)
+        if not page.file.generated_by and page.file.abs_src_path:
+            self._content_problems += sanitize.page_problems(html, Path(page.file.abs_src_path).read_text(encoding="utf-8"),
+                                                            f"content/{page.file.src_uri}")
+        return csp.mark_content(self._mark_fallback(html, page))
 
     def _mark_fallback(self, html: str, page: Page) -> str:
         """A hand-written page shown in German because its translation is missing says so, in the
@@ -623,6 +639,10 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     # bytecode cache, Material's templates compile once per build instead of once per language.
     def on_env(self, env, config: MkDocsConfig, files: Files):
         from ..pages import BYTECODE
+        # Every page is rendered now, none written: refuse dangerous HTML of all pages at once.
+        problems, self._content_problems = self._content_problems, []
+        if problems:
+            raise PluginError(DataErrors(problems).report())
         env.bytecode_cache = BYTECODE
         return env
 
