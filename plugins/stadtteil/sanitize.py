@@ -203,6 +203,10 @@ _SVG_CHECKS = (
 )
 
 
+SVG_HINT = ("Speichern Sie die Grafik im Zeichenprogramm als „einfaches SVG“ (ohne Skripte, Links und "
+            "eingebettete Dateien) und tragen Sie die neue Prüfsumme in die .consent.yml ein.")
+
+
 def svg_problems(data: bytes) -> list[str]:
     """What makes an SVG file unsafe to publish: it is opened as a document of the site, so it may
     contain only drawing. References inside the file (``href="#id"``, ``url(#gradient)``) are fine."""
