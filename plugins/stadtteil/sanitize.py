@@ -148,7 +148,7 @@ def problems(html: str) -> list[Problem]:
     return list(dict.fromkeys(found))
 
 
-def unexpected(html: str) -> str | None:
+def unexpected(html: str) -> Problem | None:
     """What the allow-list would remove from ``html`` (an excerpt), or None when it keeps everything."""
     if "<" not in html:
         return None
@@ -162,7 +162,11 @@ def unexpected(html: str) -> str | None:
     if strict == loose:
         return None
     index = next((i for i, (a, b) in enumerate(zip(strict, loose)) if a != b), min(len(strict), len(loose)))
-    return _short(loose[max(0, index - 20): index + 60], 80)
+    start = loose.rfind("<", 0, index + 1)
+    # What was removed starts at the difference: a tag ("<blink") or an attribute ("style").
+    removed = re.match(r"\s*(<?[\w:-]+)", loose[index:])
+    return Problem(f"Dieses HTML ist auf der Website nicht erlaubt: „{_short(loose[max(start, 0): index + 40], 80)}“.",
+                   removed.group(1) if removed else "")
 
 
 def check(html: str) -> list[Problem]:
@@ -171,9 +175,7 @@ def check(html: str) -> list[Problem]:
     if found:
         return found
     rest = unexpected(html)
-    if rest is not None:
-        return [Problem(f"Dieses HTML ist auf der Website nicht erlaubt: „{rest}“.", "")]
-    return []
+    return [rest] if rest is not None else []
 
 
 HINT = ("Schreiben Sie den Text ohne dieses HTML (Markdown für Fett, Listen und Links genügt); "

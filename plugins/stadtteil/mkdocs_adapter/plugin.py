@@ -259,6 +259,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         if self.project is not None:
             errors += sanitize.check_data(self.project, self._markdown_renderer(config))
         if errors:
+            # The pages are checked as they render (on_page_content); a build that stops here checks
+            # them now, so staff get every mistake in one report.
+            errors += self._content_problems_now(config)
             # One PluginError with the whole German report: mkdocs prints it without a traceback.
             raise PluginError(DataErrors(errors).report())
         if self.photos.encoded or self.photos.from_cache:
@@ -497,6 +500,16 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 f"content/{page.file.src_uri}: Den Platzhalter „stadtteil:{unknown}“ gibt es nicht. "
                 f"Erlaubt sind: {', '.join(BLOCKS)}.")
         return markdown
+
+    def _content_problems_now(self, config: MkDocsConfig) -> list:
+        from mkdocs.utils.meta import get_data
+        render, found = self._markdown_renderer(config), []
+        docs = Path(config.docs_dir)
+        for path in sorted(docs.rglob("*.md")):
+            source = path.read_text(encoding="utf-8", errors="replace")
+            body, _ = get_data(source)
+            found += sanitize.page_problems(render(body), source, f"content/{path.relative_to(docs).as_posix()}")
+        return found
 
     @staticmethod
     def _markdown_renderer(config: MkDocsConfig):
