@@ -55,7 +55,7 @@ def site(tmp_path_factory) -> Path:
     _replace(project / "events/2026-12-05-flohmarkt.yml", "title: Kinderflohmarkt", f"title: {_yaml(HEART)}")
     _replace(project / "partners/schule.yml", "name: Grundschule am Park", f"name: {_yaml(PARTNER)}")
     (project / "content/seite.md").write_text(f"---\ntitle: {_yaml(PAGE_TITLE)}\ndescription: {_yaml(PAGE_TITLE)}\n---\n\n"
-                                              "# Eine Seite\n\nMit <strong>erlaubtem</strong> HTML.\n", encoding="utf-8")
+                                              "# Eine Seite\n\nMit <strong>erlaubtem</strong> HTML.\n\n## Eltern <3 Kinder\n\nText.\n", encoding="utf-8")
     site = project / "site"
     result = run_build(project, site, today=TODAY)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -131,13 +131,13 @@ def test_plain_text_fields_show_literally_everywhere(site):
     search = page(site, "suche/")
     titles = [a.get_text() for a in search.select(".st-search__list a")]
     assert HEART in titles and SCRIPT_TITLE in titles and PAGE_TITLE in titles
+    assert any(li["data-text"].startswith(HEART.lower()) for li in search.select(".st-search__list li"))  # suche.js reads it
     nav = [a.get_text(strip=True) for a in page(site, "").select(".md-nav__link")]
     assert PAGE_TITLE in nav
+    assert HEART in [a.get_text(strip=True) for a in own.select(".md-nav--secondary a")]   # table of contents
     for soup in (page(site, "angebote/naehtreff/"), event, own, search):
         assert not [s for s in soup.find_all("script") if "__pwned" in s.get_text()]
-
-
-def test_calendar_text_is_plain_not_html_escaped(site):
+    # Calendars are plain text: the same titles, not escaped twice.
     for name, title in (("veranstaltungen/2026-12-05-flohmarkt.ics", HEART), ("angebote/naehtreff.ics", SCRIPT_TITLE)):
         raw = (site / "kalender" / name).read_bytes()
         assert b"&lt;" not in raw and b"&#" not in raw and b"&amp;" not in raw
