@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -93,6 +94,8 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def nginx(tmp_path_factory):
+    """The shipped configuration in real nginx: HTTPS with a throwaway self-signed certificate, and the
+    plain-HTTP server that only redirects. Yields the HTTPS address, the site and the HTTP address."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         if os.environ.get("CI") == "true":
@@ -103,9 +106,18 @@ def nginx(tmp_path_factory):
     result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(REPO / "mkdocs.yml"), "-d",
                              str(site)], capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert result.returncode == 0, result.stderr
-    port = free_port()
-    server = (REPO / "deploy" / "nginx.conf").read_text().replace("listen 80;", f"listen 127.0.0.1:{port};") \
-        .replace("root /srv/stadtteil/site;", f"root {site};")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(tmp / "key.pem"), "-out", str(tmp / "cert.pem")],
+                   check=True, capture_output=True)
+    port, http_port = free_port(), free_port()
+    domain = "www.gemeinsam-in-batenbrock.example"
+    config = (REPO / "deploy" / "nginx.conf").read_text()
+    for old, new in (("listen 80;", f"listen 127.0.0.1:{http_port};"), ("listen 443 ssl", f"listen 127.0.0.1:{port} ssl"),
+                     ("root /srv/stadtteil/site;", f"root {site};"),
+                     (f"/etc/letsencrypt/live/{domain}/fullchain.pem", str(tmp / "cert.pem")),
+                     (f"/etc/letsencrypt/live/{domain}/privkey.pem", str(tmp / "key.pem"))):
+        assert old in config, old
+        config = config.replace(old, new)
     (tmp / "logs").mkdir()
     # As root, nginx's workers would run as nobody and not see pytest's private temp folders.
     user = "user root;" if os.geteuid() == 0 else ""
@@ -114,31 +126,42 @@ def nginx(tmp_path_factory):
 daemon off; pid {tmp}/nginx.pid; error_log {tmp}/logs/error.log; worker_processes 1;
 events {{ worker_connections 64; }}
 http {{ access_log off; client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp};
-        uwsgi_temp_path {tmp}; scgi_temp_path {tmp}; {server} }}
+        uwsgi_temp_path {tmp}; scgi_temp_path {tmp}; {config} }}
 """)
     process = subprocess.Popen([binary, "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}/"
-    for _ in range(50):
+    base = f"https://127.0.0.1:{port}/"
+    TLS.load_verify_locations(str(tmp / "cert.pem"))
+    for _ in range(100):
+        if process.poll() is not None:
+            break
         try:
-            urllib.request.urlopen(base, timeout=1)
+            urllib.request.urlopen(base, timeout=1, context=TLS)
             break
         except OSError:
             time.sleep(0.1)
-    yield base, site
+    else:
+        process.terminate()
+    # nginx really serves: a configuration it refuses must fail here, not as a confusing later test.
+    if process.poll() is not None:
+        pytest.fail("nginx startete nicht:\n" + process.stderr.read().decode() + (tmp / "logs/error.log").read_text())
+    yield base, site, f"http://127.0.0.1:{http_port}/"
     process.terminate()
     process.wait(timeout=10)
 
 
+TLS = ssl.create_default_context()
+
+
 def get(url: str):
     try:
-        return urllib.request.urlopen(url, timeout=5)
+        return urllib.request.urlopen(url, timeout=5, context=TLS if url.startswith("https:") else None)
     except urllib.error.HTTPError as error:
         return error
 
 
 def test_nginx_serves_calendars_as_text_calendar_utf8(nginx):
-    base, _ = nginx
+    base, _, _ = nginx
     response = get(base + "kalender/alle.ics")
     assert response.status == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
@@ -146,7 +169,7 @@ def test_nginx_serves_calendars_as_text_calendar_utf8(nginx):
 
 
 def test_nginx_sends_security_headers_and_sensible_caching(nginx):
-    base, site = nginx
+    base, site, _ = nginx
     page = get(base + "angebote/naehtreff/")
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["Cache-Control"] == "no-cache"
@@ -163,9 +186,31 @@ def test_nginx_sends_security_headers_and_sensible_caching(nginx):
 
 
 def test_headers_file_for_static_hosts_is_in_the_site(nginx):
-    _, site = nginx
+    _, site, _ = nginx
     headers = (site / "_headers").read_text()
     assert "/*.ics\n  Content-Type: text/calendar; charset=utf-8" in headers
+    assert "/*.svg\n  Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; sandbox" in headers
+
+
+def test_nginx_serves_graphics_and_calendars_sandboxed_over_https_only(nginx):
+    """An SVG or calendar opened on its own runs nothing and loads nothing; HTTP only redirects."""
+    base, site, plain = nginx
+    svg = get(base + "assets/funding/eu-esf.svg")
+    assert svg.status == 200 and svg.headers["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert svg.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    assert svg.headers["X-Content-Type-Options"] == "nosniff"
+    calendar = get(base + "kalender/alle.ics")
+    assert calendar.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert calendar.headers["X-Content-Type-Options"] == "nosniff"
+    for response in (svg, calendar, get(base + "angebote/naehtreff/"), get(base + "gibt-es-nicht/")):
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    import http.client
+    connection = http.client.HTTPConnection(plain.split("//")[1].rstrip("/"), timeout=5)
+    connection.request("GET", "/angebote/naehtreff/?a=1")
+    redirect = connection.getresponse()
+    assert redirect.status == 301
+    assert redirect.getheader("Location").startswith("https://") and redirect.getheader("Location").endswith(
+        "/angebote/naehtreff/?a=1")
 
 
 def pipeline_copy(tmp_path: Path) -> Path:

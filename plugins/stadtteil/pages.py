@@ -204,6 +204,17 @@ class View:
                 "hours": list(range(first_hour, first_hour + (rows + 1) // 2))}
 
 
+# Staff text that is not Markdown (titles, names, summaries) often lands on a Markdown line (`# title`):
+# the characters Markdown would act on there become character references, which it passes on as text.
+# `{` matters most: `{: onclick=…}` at the end of a heading would be an attribute list.
+_MARKDOWN_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}"})
+
+
+def inert(text: Markup) -> Markup:
+    """Escaped staff text (tags already escaped) that Markdown shows as written."""
+    return Markup(str(text).translate(_MARKDOWN_ACTIVE))
+
+
 _ENVIRONMENTS: dict[tuple, Environment] = {}
 
 
@@ -245,7 +256,7 @@ def _new_environment(view: View) -> Environment:
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)
     env.filters.update({
         # Staff text in the page's language; German fallback marked lang="de" (screen readers switch voice).
-        "t": lambda value, limit=None: fmt.marked(value, lang, limit),
+        "t": lambda value, limit=None: inert(fmt.marked(value, lang, limit)),
         # The same without markup, for front matter and attributes.
         "plain": lambda value: fmt.text(value, lang),
         # Staff descriptions are Markdown by design; they are rendered by the site's Markdown renderer.

@@ -13,6 +13,7 @@ from pathlib import Path
 from .consent import RASTER_SUFFIXES, VIDEO_SUFFIXES, check_all, find_images
 from .errors import DataError
 from .imagecheck import sha256, svg_embeds_raster
+from .sanitize import SVG_HINT, svg_problems
 from .images import ImageProblem, Processed, process
 from .loader import Project
 
@@ -108,6 +109,10 @@ def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path
                 result.errors.append(DataError(source, None, None,
                                                "Die SVG-Grafik enthält ein eingebettetes Foto; das wird nicht veröffentlicht.",
                                                "Legen Sie das Foto als eigene Datei mit eigener Einwilligung ab."))
+            elif unsafe := svg_problems(data):
+                # Opened on its own, an SVG is a document of the site: it may only draw.
+                result.errors.append(DataError(source, None, None, "Die SVG-Grafik enthält " + ", ".join(unsafe)
+                                               + "; so wird sie nicht veröffentlicht.", SVG_HINT))
             else:
                 result.passthrough[source] = data
             continue

@@ -33,7 +33,9 @@ from pydantic import ValidationError
 from .. import funding as funding_rules
 from .. import photos as photo_rules
 from .. import revisions
+from .. import sanitize
 from ..consent import IMAGE_SUFFIXES
+from .. import csp
 from ..csp import add_meta as add_csp
 from ..errors import DataErrors
 from ..inputs import site_inputs
@@ -227,6 +229,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         self.prerenderer = (Prerenderer(config.markdown_extensions, config.mdx_configs or {})
                             if os.environ.get("STADTTEIL_PRERENDER") != "0" else None)
         self._rendered: dict = {}
+        self._content_problems: list = []
         self._encoding = None
         self._revisions = None
         self.fallback_urls: set[str] = set()
@@ -256,7 +259,12 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         errors += self.photos.errors
         # mkdocs copies every file of docs_dir, following links: refused before it touches anything.
         errors += site_inputs(self.root, Path(config.docs_dir), self.config, Path(config.config_file_path or "mkdocs.yml").name)
+        if self.project is not None:
+            errors += sanitize.check_data(self.project, self._markdown_renderer(config))
         if errors:
+            # The pages are checked as they render (on_page_content); a build that stops here checks
+            # them now, so staff get every mistake in one report.
+            errors += self._content_problems_now(config)
             # One PluginError with the whole German report: mkdocs prints it without a traceback.
             raise PluginError(DataErrors(errors).report())
         if self.photos.encoded or self.photos.from_cache:
@@ -473,6 +481,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
 
     # on_page_markdown: hand-written pages (home, contact) carry markers for live data blocks.
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        sanitize.escape_meta(page.meta)
         hide = page.meta.get("hide") or []
         if "footer" in hide:
             # The footer carries the funding notice; no page may ask to drop it.
@@ -497,6 +506,23 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 f"content/{page.file.src_uri}: Den Platzhalter „stadtteil:{unknown}“ gibt es nicht. "
                 f"Erlaubt sind: {', '.join(BLOCKS)}.")
         return markdown
+
+    def _content_problems_now(self, config: MkDocsConfig) -> list:
+        from mkdocs.utils.meta import get_data
+        render, found = self._markdown_renderer(config), []
+        docs = Path(config.docs_dir)
+        for path in sorted(docs.rglob("*.md")):
+            source = path.read_text(encoding="utf-8", errors="replace")
+            body, _ = get_data(source)
+            found += sanitize.page_problems(render(body), source, f"content/{path.relative_to(docs).as_posix()}")
+        return found
+
+    @staticmethod
+    def _markdown_renderer(config: MkDocsConfig):
+        """Staff Markdown of the data files rendered as the pages will render it (for the check)."""
+        import markdown as python_markdown
+        md = python_markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
+        return lambda text: md.reset().convert(text)
 
     def _dgs(self) -> dict | None:
         """The sign-language video block's data, or None (not configured, or its consent is gone)."""
@@ -547,7 +573,10 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             page.toc = get_toc(rendered.toc)
             page.present_anchor_ids = set(rendered.anchors)
         html = self._images(html, page)
-        return self._mark_fallback(html, page)
+        if not page.file.generated_by and page.file.abs_src_path:
+            self._content_problems += sanitize.page_problems(html, Path(page.file.abs_src_path).read_text(encoding="utf-8"),
+                                                            f"content/{page.file.src_uri}")
+        return csp.mark_content(self._mark_fallback(html, page))
 
     def _mark_fallback(self, html: str, page: Page) -> str:
         """A hand-written page shown in German because its translation is missing says so, in the
@@ -629,6 +658,10 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     # bytecode cache, Material's templates compile once per build instead of once per language.
     def on_env(self, env, config: MkDocsConfig, files: Files):
         from ..pages import BYTECODE
+        # Every page is rendered now, none written: refuse dangerous HTML of all pages at once.
+        problems, self._content_problems = self._content_problems, []
+        if problems:
+            raise PluginError(DataErrors(problems).report())
         env.bytecode_cache = BYTECODE
         return env
 
