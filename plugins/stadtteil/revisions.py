@@ -174,27 +174,32 @@ def check(root: Path, project, settings: FeedSettings, languages: list[str]) -> 
         return []
     what = ", ".join(part for part in (f"{changed} geändert" if changed else "", f"{added} neu" if added else "",
                                        f"{gone} entfallen" if gone else "") if part)
-    return [f"{RECORD} ist nicht aktuell ({what} Kalendereinträge). Bauen Sie die Website (stadtteil build) "
+    return [f"{RECORD} ist nicht aktuell (Kalendereinträge: {what}). Bauen Sie die Website (stadtteil build) "
             f"und committen Sie {RECORD} zusammen mit Ihren Änderungen; sonst schreibt der nächste Bau die "
             "Datei neu und die Kalender der Abonnenten bekommen die Änderung erst mit diesem Bau."]
 
 
-def check_config(config_file: Path, root: Path, project, options: dict, today: dt.date) -> list[str]:
-    """``check`` with the site's settings read from mkdocs.yml (site_url, uid_domain, languages)."""
+def site_settings(config_file: Path, options: dict) -> tuple[str, str | None, list[str]]:
+    """site_url (ending in "/", or ""), uid_domain and the languages built, read from mkdocs.yml."""
     from urllib.parse import urlsplit
     config = _tolerant_yaml(config_file)
     site_url = str(config.get("site_url") or "")
-    if not site_url or project is None:
-        return []
-    site_url = site_url.rstrip("/") + "/"
+    site_url = site_url.rstrip("/") + "/" if site_url else ""
     uid_domain = options.get("uid_domain") or urlsplit(site_url).hostname
     languages = ["de"]
     for entry in config.get("plugins") or []:
         if isinstance(entry, dict) and isinstance(entry.get("i18n"), dict):
             languages = [str(lang["locale"]) for lang in entry["i18n"].get("languages") or []
                          if isinstance(lang, dict) and lang.get("locale") and lang.get("build", True)] or languages
-    settings = FeedSettings(site_url, uid_domain, today, project.office.name)
-    return check(root, project, settings, languages)
+    return site_url, uid_domain, languages
+
+
+def check_config(config_file: Path, root: Path, project, options: dict, today: dt.date) -> list[str]:
+    """``check`` with the site's settings read from mkdocs.yml."""
+    site_url, uid_domain, languages = site_settings(config_file, options)
+    if not site_url or project is None:
+        return []   # the build names a missing site_url itself
+    return check(root, project, FeedSettings(site_url, uid_domain, today, project.office.name), languages)
 
 
 def _tolerant_yaml(path: Path) -> dict:
