@@ -121,13 +121,37 @@ def test_no_file_time_is_read_school_holidays_included(origin, tmp_path):
     before = build(site, tmp_path / "before", write=False)
     stat = SCHOOL_HOLIDAYS_FILE.stat()
     try:
-        for shift in (+86400 * 30, -86400 * 300):
-            os.utime(SCHOOL_HOLIDAYS_FILE, (stat.st_atime, stat.st_mtime + shift))
-            for path in site.rglob("*.yml"):
-                os.utime(path, (stat.st_atime, stat.st_mtime + shift))
-            assert build(site, tmp_path / f"after{shift}", write=False) == before
+        os.utime(SCHOOL_HOLIDAYS_FILE, (stat.st_atime, stat.st_mtime + 86400 * 30))   # reinstalled later
+        for path in site.rglob("*.yml"):                                              # data files older
+            os.utime(path, (stat.st_atime, stat.st_mtime - 86400 * 300))
+        assert build(site, tmp_path / "after", write=False) == before
     finally:
         os.utime(SCHOOL_HOLIDAYS_FILE, (stat.st_atime, stat.st_mtime))
+
+
+def test_school_holiday_data_change_raises_only_the_pausing_offer(tmp_path):
+    # A new quarter's engine may bring new school-holiday dates: a real change for offers that pause then.
+    from stadtteil.feeds import FeedBuilder
+    from stadtteil.schedule import Calendar, SchoolHolidays
+    project = load_project(FIXTURE)
+    settings = FeedSettings("https://test.example.org/", "test.example.org", dt.date(2026, 12, 2))
+    changed_file = tmp_path / "schulferien-nw.yml"
+    changed_file.write_text(SCHOOL_HOLIDAYS_FILE.read_text(encoding="utf-8").replace(
+        "  2027:\n", "  2027:\n    - {name: Zusätzlicher Ferientag, from: 2027-02-15, until: 2027-02-15}\n", 1),
+        encoding="utf-8")
+
+    def feed(holidays: SchoolHolidays, revisions_: Revisions) -> dict[str, tuple[int, bytes]]:
+        builder = FeedBuilder(project, settings, revisions_, lambda kind, key: f"https://test.example.org/{key}/",
+                              calendar=Calendar(project.office, holidays))
+        return vevents({p.path: p.content for p in builder.build()})
+
+    first = Revisions({}, 1_790_000_000)
+    before = feed(SchoolHolidays.load(), first)
+    after = feed(SchoolHolidays.load(changed_file), Revisions(first.used, 1_790_086_400))
+    assert before.keys() == after.keys()
+    changed = {uid for uid in before if before[uid] != after[uid]}
+    assert changed == {"angebot-hausaufgaben-mo-mi@test.example.org"}
+    assert after[next(iter(changed))][0] == 1_790_086_400 - revisions_epoch() > before[next(iter(changed))][0]
 
 
 def test_phone_number_change_changes_no_feed_byte(origin, tmp_path):
