@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,9 @@ def test_full_and_shallow_clones_build_identical_feeds(origin, tmp_path):
     changed = {uid for uid in events if uid.startswith("angebot-hausaufgaben-mo-mi")}   # the rule at 14:30
     assert changed and {events[uid][0] for uid in changed} == {T0 + 3600 - revisions_epoch()}
     assert {events[uid][0] for uid in events.keys() - changed} == {T0 - revisions_epoch()}
+    # Above every value of the earlier design (minutes since 2020 of any time up to now): no subscriber's
+    # SEQUENCE goes down with the switch.
+    assert min(sequence for sequence, _ in events.values()) > (int(time.time()) - 1577836800) // 60
 
 
 def revisions_epoch() -> int:
