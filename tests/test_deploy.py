@@ -227,7 +227,8 @@ def pipeline_copy(tmp_path: Path) -> Path:
         Image.new("RGB", (300, 100), (20, 60, 120)).save(project / "logos" / f"{logo}.png")
         text = text.replace(f"{{id: {logo}, alt:", f"{{id: {logo}, file: logos/{logo}.png, alt:")
     config.write_text(text, encoding="utf-8")
-    return project
+    from realsite import without_placeholders   # and the Impressum's real names and addresses
+    return without_placeholders(project)
 
 
 def run_steps(project: Path, steps: list[tuple[str, dict]]) -> None:

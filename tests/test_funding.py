@@ -139,7 +139,8 @@ def test_production_build_passes_with_real_logo_files(tmp_path):
     (project / "logos").mkdir()
     (project / "logos" / "mags.png").write_bytes(png(300, 100))
     (project / "logos" / "mkffi.png").write_bytes(png(300, 100))
-    result = build(project, tmp_path / "site", env={"STADTTEIL_PRODUCTION": "1"})
+    from realsite import without_placeholders   # production also refuses example domains
+    result = build(without_placeholders(project), tmp_path / "site", env={"STADTTEIL_PRODUCTION": "1"})
     assert result.returncode == 0, result.stderr
 
 

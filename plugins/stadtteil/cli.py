@@ -60,6 +60,9 @@ def collect(config_file: Path, today: dt.date | None = None) -> tuple[list[DataE
     try:
         project = load_project(root, settings)
         warnings += check_calendar(project, today)
+        from . import production, revisions   # placeholders a production build refuses; the calendar record
+        warnings += production.problems(root, project, *revisions.site_settings(config_file, options)[:2], config_file.name)
+        warnings += revisions.check_config(config_file, root, project, options, today)
     except DataErrors as exc:
         errors += exc.errors
     from .inputs import site_inputs

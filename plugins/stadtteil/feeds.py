@@ -3,8 +3,9 @@
 What keeps subscriptions right:
 - UIDs come from ids (offer, event, weekday pattern, date), never from order, position or build time,
   so a changed offer updates the entry in Outlook, Google, Apple or Thunderbird instead of doubling it.
-- SEQUENCE and DTSTAMP come from when the inputs last changed (``Revisions``), so two builds of the
-  same input give the same bytes, and an edit raises SEQUENCE.
+- SEQUENCE and DTSTAMP come from when the VEVENT itself last changed (``Revisions``, kept in the
+  committed revision record, see revisions.py): the same bytes from any clone, install or machine; an
+  edit that does not change a VEVENT changes nothing, one that does raises exactly its SEQUENCE.
 - Recurring offers are one RRULE each; every date on which a session does not take place is an
   EXDATE, computed by the same engine that fills "Nächste Termine" on the pages. Single sessions that
   are cancelled (``except``, office closures) also appear as their own STATUS:CANCELLED entry with
@@ -48,18 +49,31 @@ VTIMEZONE = (
 )
 
 
-@dataclass(frozen=True)
+# SEQUENCE counts seconds from here to a VEVENT's last change. Seconds, not minutes: two changes a
+# minute apart still differ, and the values stay above those of the earlier design (minutes since
+# 2020, about 3.6 million in 2026), so no subscriber sees a SEQUENCE go down; 2**31 is reached in 2092.
+SEQUENCE_EPOCH = 1704067200   # 2024-01-01T00:00:00Z
+
+
+@dataclass
 class Revisions:
-    """When each input last changed (seconds since the epoch), e.g. from git or file times.
+    """When each VEVENT last changed, per language: ``record`` maps language → UID → (digest of the
+    VEVENT without SEQUENCE/DTSTAMP, seconds since the Unix epoch). A VEVENT whose digest is new takes
+    ``change_time``, the same for every clone of a commit, and never less than its previous time + 1.
+    ``used`` collects what this build's feeds contain (the record's next state)."""
 
-    ``source_date_epoch`` (SOURCE_DATE_EPOCH) fixes DTSTAMP for reproducible builds.
-    """
+    record: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
+    change_time: int = SEQUENCE_EPOCH
+    used: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
 
-    times: dict[str, int] = field(default_factory=dict)
-    source_date_epoch: int | None = None
-
-    def of(self, *keys: str) -> int:
-        return max((self.times.get(k, 0) for k in keys), default=0)
+    def changed(self, lang: str, uid: str, digest: str) -> int:
+        old = self.record.get(lang, {}).get(uid)
+        if old is not None and old[0] == digest:
+            when = old[1]
+        else:
+            when = max(self.change_time, old[1] + 1) if old is not None else self.change_time
+        self.used.setdefault(lang, {})[uid] = (digest, when)
+        return when
 
 
 @dataclass(frozen=True)
@@ -146,9 +160,8 @@ def _utc_stamp(seconds: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
 
 
-def _sequence(seconds: int) -> int:
-    # Minutes since 2020: grows with every change of the inputs and fits SEQUENCE's integer range.
-    return max(0, (seconds - 1577836800) // 60)
+def _digest(canonical: bytes) -> str:
+    return hashlib.sha256(canonical).hexdigest()[:16]
 
 
 def _location(project: Project, ref, lang: str = "de") -> str:
@@ -157,11 +170,9 @@ def _location(project: Project, ref, lang: str = "de") -> str:
     return f"{name}, {place.address.one_line()}" if place.address else name
 
 
-def _add_common(component: IEvent, *, uid: str, stamp: dt.datetime, sequence: int, summary: str,
+def _add_common(component: IEvent, *, uid: str, summary: str,
                 location: str, url: str, description: str, categories: list[str]) -> None:
     component.add("uid", uid)
-    component.add("dtstamp", stamp)
-    component.add("sequence", sequence)
     component.add("summary", summary)
     if location:
         component.add("location", location)
@@ -207,9 +218,6 @@ class FeedBuilder:
     # Components for one offer: one series per rule, plus cancelled single sessions still ahead.
     def offer_components(self, offer_id: str) -> list[IEvent]:
         offer = self.project.offers[offer_id]
-        changed = self.revisions.of(f"offers/{offer_id}", "office", "school_holidays")
-        stamp = _utc_stamp(self.revisions.source_date_epoch or changed)
-        sequence = _sequence(changed)
         _, lang = self._, self.lang
         title = fmt.text(offer.title, lang)
         url = self.page_url("offer", offer_id)
@@ -232,8 +240,8 @@ class FeedBuilder:
                 lines += ["", _plain(fmt.text(offer.description, lang))]
             lines += ["", _("Alle Termine und Absagen: %(url)s") % {"url": url}]
             series = IEvent()
-            _add_common(series, uid=offer_uid(offer_id, rule, offer, self.settings.uid_domain), stamp=stamp,
-                        sequence=sequence, summary=title, location=location, url=url,
+            _add_common(series, uid=offer_uid(offer_id, rule, offer, self.settings.uid_domain),
+                        summary=title, location=location, url=url,
                         description="\n".join(lines), categories=categories)
             series.add("dtstart", _local(dates[0], rule.start))
             series.add("dtend", _local(dates[0], rule.end))
@@ -251,12 +259,12 @@ class FeedBuilder:
                 series.add("exdate", off)
             series.add("status", "CONFIRMED")
             series.add("transp", "OPAQUE")
-            components.append(series)
+            components.append(self._revised(series))
             for day, reason in cancelled:
                 note = IEvent()
                 why = fmt.text(reason, lang) if reason else _("Dieser Termin fällt aus.")
                 _add_common(note, uid=cancelled_uid(offer_id, rule, offer, day, self.settings.uid_domain),
-                            stamp=stamp, sequence=sequence + 1, summary=_("ABGESAGT: %(title)s") % {"title": title},
+                            summary=_("ABGESAGT: %(title)s") % {"title": title},
                             location=location, url=url,
                             description=why + "\n\n" + _("Alle Termine: %(url)s") % {"url": url},
                             categories=categories)
@@ -264,7 +272,7 @@ class FeedBuilder:
                 note.add("dtend", _local(day, rule.end))
                 note.add("status", "CANCELLED")
                 note.add("transp", "TRANSPARENT")
-                components.append(note)
+                components.append(self._revised(note))
         return components
 
     def event_components(self, event_id: str) -> list[IEvent]:
@@ -274,8 +282,6 @@ class FeedBuilder:
             return []  # a cancellation is news only until the date has passed
         if end.date() < self.settings.today - HISTORY:
             return []
-        changed = self.revisions.of(f"events/{event_id}", "office")
-        stamp = _utc_stamp(self.revisions.source_date_epoch or changed)
         _, lang = self._, self.lang
         title = fmt.text(event.title, lang)
         summary = {"cancelled": _("ABGESAGT: %(title)s"), "postponed": _("VERSCHOBEN: %(title)s")}.get(
@@ -292,15 +298,27 @@ class FeedBuilder:
         categories = [fmt.text(self.project.settings.categories[event.category], lang)] if event.category else []
         categories += [fmt.text(self.project.settings.audiences[a], lang) for a in event.audience]
         component = IEvent()
-        # A status change is a change: cancelled and postponed events get a higher SEQUENCE than before.
-        sequence = _sequence(changed) + (1 if event.status != "confirmed" else 0)
-        _add_common(component, uid=event_uid(event_id, self.settings.uid_domain), stamp=stamp, sequence=sequence,
+        _add_common(component, uid=event_uid(event_id, self.settings.uid_domain),
                     summary=summary, location=_location(self.project, event.location, lang), url=url,
                     description="\n".join(lines), categories=categories)
         component.add("dtstart", event.start.replace(tzinfo=TZ))
         component.add("dtend", end.replace(tzinfo=TZ))
         component.add("status", {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}.get(event.status, "CONFIRMED"))
-        return [component]
+        return [self._revised(component)]
+
+    def _revised(self, component: IEvent) -> IEvent:
+        """Adds DTSTAMP and SEQUENCE from the time the VEVENT's own content last changed (a status
+        change, a new EXDATE, a new time are all changes of that content; a phone number is not)."""
+        canonical = component.to_ical()
+        when = self.revisions.changed(self.lang, str(component["uid"]), _digest(canonical))
+        stamp = _utc_stamp(when)
+        component.add("dtstamp", stamp)
+        component.add("sequence", when - SEQUENCE_EPOCH)
+        # The bytes are the canonical ones plus the two lines: serialising is the feeds' largest cost.
+        lines = (b"DTSTAMP:" + stamp.strftime("%Y%m%dT%H%M%SZ").encode()
+                 + b"\r\nSEQUENCE:" + str(when - SEQUENCE_EPOCH).encode() + b"\r\n")
+        self._bytes[id(component)] = (component, canonical.replace(b"BEGIN:VEVENT\r\n", b"BEGIN:VEVENT\r\n" + lines, 1))
+        return component
 
     def calendar_bytes(self, name: str, description: str, components: Iterable[IEvent], url: str) -> bytes:
         cal = ICalendar()

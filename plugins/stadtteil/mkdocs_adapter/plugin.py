@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from .. import funding as funding_rules
 from .. import photos as photo_rules
+from .. import production as production_rules
 from .. import revisions
 from .. import sanitize
 from ..consent import IMAGE_SUFFIXES
@@ -43,12 +44,12 @@ from ..imagecheck import sha256, theme_images
 from ..helper import Helper
 from ..sitecheck import SiteCheck
 from ..images import picture_html
-from ..feeds import FeedBuilder, FeedSettings
+from ..feeds import FeedSettings
 from ..formatting import page_url, short_date
 from .. import i18n
 from ..loader import Project, check_calendar, load_project
 from ..models import Settings
-from ..pages import (BLOCKS, SEARCH, build_pages, default_pages, event_src, offer_src, page_entries, render_block,
+from ..pages import (BLOCKS, SEARCH, build_pages, default_pages, page_entries, render_block,
                      search_page)
 from ..schedule import TZ
 from .config import StadtteilConfig
@@ -319,7 +320,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             self.photos.complete(self.photos.encode_pending(cache))
         if not others or not self.helper.enabled:
             return
-        self._revisions = revisions.collect(self.root, self.project.paths)
+        self._load_revisions()   # before the helper forks: every language starts from the same record
         for code in others:
             future = self.helper.call("language", code)
             if future is None:
@@ -354,15 +355,19 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                  "stadtteil build baut alle Sprachen.")
 
     def _placeholders(self, config: MkDocsConfig) -> None:
+        production = os.environ.get("STADTTEIL_PRODUCTION") == "1" or config.strict
         names = ", ".join(logo.id for logo in self.funding.placeholders)
-        if not names:
+        found = [f"Förderhinweis: Für diese Logos stehen noch Platzhalter: {names}. "
+                 "Tragen Sie die echten Logo-Dateien in mkdocs.yml unter „funding“ ein."] if names else []
+        if production:   # the scaffold's placeholders (Impressum, phone, site_url, …): see production.py
+            found += production_rules.problems(self.root, self.project, config.site_url, self.config.uid_domain,
+                                               Path(config.config_file_path or "mkdocs.yml").name)
+        if not found:
             return
-        message = (f"Förderhinweis: Für diese Logos stehen noch Platzhalter: {names}. "
-                   "Tragen Sie die echten Logo-Dateien in mkdocs.yml unter „funding“ ein.")
-        if os.environ.get("STADTTEIL_PRODUCTION") == "1" or config.strict:
-            raise PluginError(message + " Ein Produktions-Bau (--strict oder STADTTEIL_PRODUCTION=1) "
-                                        "veröffentlicht keine Platzhalter.")
-        log.warning(message)
+        if production:
+            raise PluginError("Ein Produktions-Bau (--strict oder STADTTEIL_PRODUCTION=1) veröffentlicht keine "
+                              "Platzhalter:\n  " + "\n  ".join(found))
+        log.warning(found[0])
 
     # on_files: the data pages join the hand-written ones before mkdocs builds the navigation.
     # After the language plugin (-100): it has sorted the real files by language, and it cannot
@@ -373,8 +378,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         clashes = []
         self.languages_built.append(self.lang)
         prepared = self._prepared.pop(self.lang, None)
-        feeds, generated, defaults, entries, rendered = (prepared.result() if prepared is not None
-                                                         else self._language_outputs(self.lang))
+        (feeds, used), generated, defaults, entries, rendered = (prepared.result() if prepared is not None
+                                                                 else self._language_outputs(self.lang))
+        self._revisions.used[self.lang] = used
         # The new photos' bytes, from the helper (German build only), encoded while the German pages were made.
         if self._encoding is not None:
             encoding, self._encoding = self._encoding, None
@@ -468,16 +474,28 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
 
     def _feeds(self, lang: str):
         """The calendar files, from the same schedule engine as the pages' "next dates"."""
-        prefix = i18n.language(lang).prefix
-
-        def url(kind: str, key: str) -> str:
-            src = {"offer": offer_src, "event": event_src}[kind](key)
-            return self.site_url + prefix + page_url(src)
-
-        if self._revisions is None:   # git history: read once for all languages
-            self._revisions = revisions.collect(self.root, self.project.paths)
+        self._load_revisions()
         settings = FeedSettings(self.site_url, self.uid_domain, self.today, self.project.office.name)
-        return FeedBuilder(self.project, settings, self._revisions, url, lang=lang).build()
+        feeds = revisions.language_feeds(self.project, settings, self._revisions, lang)
+        # The record's entries go back with the feeds: the helper's copy of the record is its own.
+        return feeds, self._revisions.used.get(lang, {})
+
+    def _load_revisions(self) -> None:
+        if self._revisions is None:
+            self._revisions, problem = revisions.load(self.root, self.today)
+            if problem:
+                notice.warning(problem)
+
+    def _write_revisions(self) -> None:
+        """The revision record after all languages, once, in this process (docs/kalender.md)."""
+        if self._revisions is None or not revisions.may_write():
+            return
+        try:
+            if revisions.write(self.root, revisions.updated(self._revisions.record, self._revisions.used)):
+                log.info(f"{revisions.RECORD} aktualisiert: bitte zusammen mit den Daten committen.")
+        except OSError as exc:
+            notice.warning(f"{revisions.RECORD} konnte nicht geschrieben werden ({exc.strerror}). Die Kalender "
+                           "sind trotzdem richtig; committen Sie die Datei nach einem Bau mit Schreibrecht.")
 
     # on_page_markdown: hand-written pages (home, contact) carry markers for live data blocks.
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -742,6 +760,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         # Hosts that read a `_headers` file (Netlify, Cloudflare Pages) get the calendar type and headers;
         # mkdocs skips files starting with "_", so it is written here.
         shutil.copyfile(THEME_DIR.parent / "data" / "_headers", site_dir / "_headers")
+        self._write_revisions()
         self._report_left_out()
         pages = sum(1 for _ in site_dir.rglob("*.html"))
         log.info(f"Zusammenfassung: {pages} Seiten in {len(self.languages_built)} Sprachen, {self.feed_count} Kalender, Bilder: "
