@@ -87,6 +87,7 @@ class Rule:
     selector: str
     line: int
     declarations: list[Declaration]
+    media: tuple[str, ...] = ()   # the conditions of the @media blocks around it, all of which must hold
 
 
 @dataclass
@@ -131,12 +132,12 @@ def _is_overlay(declarations: list[Declaration]) -> bool:
 def parse_sheet(css: str) -> Sheet:
     sheet = Sheet()
 
-    def walk(rules) -> None:
+    def walk(rules, media: tuple[str, ...] = ()) -> None:
         for rule in rules:
             if rule.type == "qualified-rule":
                 declarations = _declarations(rule.content)
                 selector = _text(rule.prelude)
-                sheet.rules.append(Rule(selector, rule.source_line, declarations))
+                sheet.rules.append(Rule(selector, rule.source_line, declarations, media))
                 if _is_overlay(declarations):
                     sheet.overlays.append((rule.source_line, selector))
             elif rule.type == "at-rule":
@@ -155,7 +156,8 @@ def parse_sheet(css: str) -> Sheet:
                                                                 "page", "property", "counter-style"):
                     # @media (screen and print, every width), @supports, @layer, @container, @scope …:
                     # any of them may apply somewhere, so their rules count.
-                    walk(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+                    inner = media + (_text(rule.prelude),) if name == "media" else media
+                    walk(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True), inner)
 
     walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
     matcher = cssselect2.Matcher()
@@ -174,6 +176,7 @@ def parse_sheet(css: str) -> Sheet:
 
 _SHEETS: dict[str, Sheet] = {}
 _FILES: dict[tuple[str, int, int], tuple[bytes, str]] = {}
+_ORIGINS: dict[tuple, str | None] = {}
 
 
 def _sheet(data: bytes) -> tuple[str, Sheet]:
@@ -223,12 +226,34 @@ class CssCheck:
                 return f"{shown.rstrip('/')}/{site_path}"
         return f"site/{site_path}"
 
+    def _style_origin(self, css: str, page: str, line: int | None) -> tuple[str, int]:
+        """The template or page a <style> element comes from (staff edit that file, not the built page),
+        and the lines before the CSS in it (the sheet's own line numbers count from the <style>)."""
+        needle = css.strip()
+        key = (needle, tuple(self.sources))
+        if key not in _ORIGINS:
+            _ORIGINS[key] = None
+            for folder, shown in self.sources:
+                for path in sorted(Path(folder).rglob("*")):
+                    if path.suffix not in (".html", ".md", ".j2") or not needle:
+                        continue
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                    if needle in text:
+                        # Line n of the CSS is line n + offset of the file.
+                        leading = css[:len(css) - len(css.lstrip())].count("\n")
+                        offset = text[:text.index(needle)].count("\n") - leading
+                        _ORIGINS[key] = (f"{shown.rstrip('/')}/{path.relative_to(folder).as_posix()}", offset)
+                        break
+                if _ORIGINS[key]:
+                    break
+        return _ORIGINS[key] or (f"site/{page}, <style>-Element in Zeile {line}", 0)
+
     def check_page(self, root, page: str, site_dir: Path) -> list[DataError]:
         """Every site CSS rule that reaches the funding notice of this page (root: lxml tree of the page)."""
         notices = root.xpath(NOTICE_XPATH)
         if not notices:
             return []
-        sheets: list[tuple[str, Sheet]] = []   # (where, sheet) of site CSS only
+        sheets: list[tuple[str, Sheet, int]] = []   # (where, sheet, lines before it) of site CSS only
         problems: list[DataError] = []
         page_dir = os.path.dirname(page)
         seen: set[str] = set()
@@ -246,7 +271,7 @@ class CssCheck:
                 return
             _, sheet = _sheet(data)
             where = self._where(site_path)
-            sheets.append((where, sheet))
+            sheets.append((where, sheet, 0))
             for url, import_line in sheet.imports:
                 if "://" in url or url.startswith("//") or url.startswith("data:"):
                     problems.append(DataError(where, import_line, None,
@@ -261,7 +286,10 @@ class CssCheck:
             if el.tag == "style":
                 data = (el.text or "").encode()
                 _, sheet = _sheet(data)
-                sheets.append((f"site/{page}, <style>-Element in Zeile {el.sourceline}", sheet))
+                if not (sheet.rules or sheet.imports):
+                    continue
+                where, offset = self._style_origin(el.text or "", page, el.sourceline)
+                sheets.append((where, sheet, offset))
                 for url, _line in sheet.imports:
                     if "://" not in url and not url.startswith("//"):
                         target = url.split("?")[0].split("#")[0]
@@ -277,9 +305,9 @@ class CssCheck:
         if not sheets:
             return problems
 
-        for where, sheet in sheets:
+        for where, sheet, offset in sheets:
             for line, selector in sheet.overlays:
-                problems.append(self._error(where, line, f"Die Regel „{selector}“ legt eine Ebene über die "
+                problems.append(self._error(where, line + offset, f"Die Regel „{selector}“ legt eine Ebene über die "
                                                          "Seite (position fixed/sticky/absolute).", OVERLAY_HINT))
 
         own, ancestors = [], []
@@ -292,12 +320,12 @@ class CssCheck:
         for wrappers, is_own in ((own, True), (ancestors, False)):
             for wrapper in wrappers:
                 what = _describe(wrapper, is_own)
-                for where, sheet in sheets:
+                for where, sheet, offset in sheets:
                     for _spec, _order, _pseudo, index in sheet.matcher.match(wrapper):
                         rule = sheet.rules[index]
                         for decl in rule.declarations:
                             if decl.name.startswith("--"):
-                                overridden.append((where, rule, decl, what))
+                                overridden.append((where, rule, decl, what, offset))
                                 continue
                             if not _refused(decl, is_own):
                                 continue
@@ -306,16 +334,16 @@ class CssCheck:
                                 continue
                             reported.add(key)
                             problems.append(self._error(
-                                where, decl.line, f"Die Regel „{rule.selector}“ setzt „{decl.name}: {decl.value}"
+                                where, decl.line + offset, f"Die Regel „{rule.selector}“ setzt „{decl.name}: {decl.value}"
                                 f"{' !important' if decl.important else ''}“ für {what}.", RULE_HINT))
         if overridden:
             used = self._used_variables(root, page_dir, site_dir, own + ancestors)
-            for where, rule, decl, what in overridden:
+            for where, rule, decl, what, offset in overridden:
                 key = (where, decl.line, decl.name)
                 if decl.name in used and key not in reported:
                     reported.add(key)
                     problems.append(self._error(
-                        where, decl.line, f"Die Regel „{rule.selector}“ ändert die Variable „{decl.name}“, die "
+                        where, decl.line + offset, f"Die Regel „{rule.selector}“ ändert die Variable „{decl.name}“, die "
                         f"das mitgelieferte CSS für den Förderhinweis verwendet ({what}).", RULE_HINT))
         return problems
 
@@ -364,3 +392,49 @@ def _describe(wrapper, is_own: bool) -> str:
     if is_own:
         return f"ein Element des Förderhinweises ({label})"
     return f"ein Element, in dem der Förderhinweis steht ({label})"
+
+
+# --- what the shipped CSS itself makes of the notice (a small cascade, for the tests of the theme) ---------
+
+def _media_query_holds(query: str, medium: str, width: float) -> bool:
+    query = query.strip().lower()
+    negate = query.startswith("not ")
+    query = query.removeprefix("not ").removeprefix("only ").strip()
+    holds = True
+    for part in re.split(r"\s+and\s+", query):
+        part = part.strip()
+        if part in ("all", ""):
+            continue
+        if part in ("screen", "print"):
+            holds &= part == medium
+            continue
+        feature = re.fullmatch(r"\((min|max)-width\s*:\s*([\d.]+)(px|em|rem)\)", part)
+        if feature is None:
+            holds = False   # other features (colour scheme, pointer …) are taken as not given
+            continue
+        limit = float(feature[2]) * (1 if feature[3] == "px" else 16)
+        holds &= width >= limit if feature[1] == "min" else width <= limit
+    return holds != negate
+
+
+def media_holds(conditions: tuple[str, ...], medium: str, width: float) -> bool:
+    """Whether nested @media conditions all hold for this medium (screen/print) and viewport width."""
+    return all(any(_media_query_holds(q, medium, width) for q in condition.split(",")) for condition in conditions)
+
+
+def cascaded(root, element, stylesheets: list[bytes], medium: str, width: float) -> dict[str, str]:
+    """The declared value of each property on ``element`` after the cascade of these stylesheets (in order;
+    no inheritance, no var() substitution): enough to see whether the theme hides or shrinks the notice."""
+    wrapper = _wrapper_path(root, element)[-1]
+    winners: dict[str, tuple] = {}
+    for sheet_index, data in enumerate(stylesheets):
+        _, sheet = _sheet(data)
+        for specificity, _order, pseudo, index in sheet.matcher.match(wrapper):
+            rule = sheet.rules[index]
+            if pseudo or not media_holds(rule.media, medium, width):
+                continue
+            for position, decl in enumerate(rule.declarations):
+                rank = (decl.important, specificity, sheet_index, index, position)
+                if decl.name not in winners or rank > winners[decl.name][0]:
+                    winners[decl.name] = (rank, decl.value)
+    return {name: value for name, (_rank, value) in winners.items()}
