@@ -57,6 +57,7 @@ BYPASSES = [
      "width: 15px"),
     ("colour.css", ".md-typeset .st-funding p { color: #fff !important; }", "color: #fff !important"),
     ("overlay.css", ".st-banner { position: fixed; inset: 0; background: #fff; }", "legt eine Ebene"),
+    ("shifted.css", ".md-main { transform: translateY(40rem); }", "legt eine Ebene"),
     ("variable.css", ":root { --md-footer-bg-color: #fff; }", "Variable „--md-footer-bg-color“"),
     ("print.css", "@media print { .st-funding { display: none; } }", "display: none"),
     ("importing.css", '@import "imported.css"; .st-eu { overflow: hidden; }', "overflow: hidden"),
@@ -96,7 +97,7 @@ def test_site_css_bypass_is_refused_naming_file_and_rule(refused, name, css, wor
     # Line 2: the rule after the comment line; the message names the file staff edit, not the built copy.
     assert f"content/assets/{name}, Zeile 2: Förderhinweis:" in refused
     lines = [line for line in refused.splitlines() if f"content/assets/{name}, Zeile 2" in line]
-    assert any(words in line and ("nicht ausblenden" in line or "Overlays" in line) for line in lines), lines
+    assert any(words in line and ("nicht ausblenden" in line or "Ebenen können den Förderhinweis verdecken" in line) for line in lines), lines
 
 
 def test_imported_sheet_is_checked_as_site_css(refused):

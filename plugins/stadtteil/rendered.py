@@ -52,10 +52,11 @@ RULE_HINT = ("Eigenes CSS (extra_css, ein Theme-Ordner, <style>) darf den Förde
              "das EU-Emblem oben, ihre Logos und die Elemente, in denen sie stehen – nicht ausblenden, "
              "verkleinern, verschieben, überdecken oder umfärben. Entfernen Sie die Angabe oder schränken "
              "Sie den Selektor auf andere Elemente ein.")
-OVERLAY_HINT = ("Eigenes CSS darf keine Elemente mit „position: fixed“ oder „sticky“ über die Seite legen, "
-                "und „position: absolute“ nur ohne z-index und ohne volle Breite oder Höhe: solche Ebenen "
-                "können den Förderhinweis verdecken. Eine Stadtteil-Website braucht keine Overlays; "
-                "entfernen Sie die Angabe.")
+OVERLAY_HINT = ("Eigenes CSS darf keine Ebenen über die Seite legen: kein „position: fixed“ oder „sticky“, "
+                "„position: absolute“ nur ohne z-index und ohne volle Breite oder Höhe, „position: relative“ "
+                "nur ohne Verschiebung (top, left …) und kein „transform“, „translate“, „scale“ oder „rotate“. "
+                "Solche Ebenen können den Förderhinweis verdecken; eine Stadtteil-Website braucht sie nicht. "
+                "Entfernen Sie die Angabe.")
 
 
 def digest(data: bytes) -> str:
@@ -116,7 +117,13 @@ def _declarations(content) -> list[Declaration]:
     return found
 
 
+_OFFSETS = ("top", "bottom", "left", "right", "inset", "inset-block", "inset-inline", "inset-block-start",
+            "inset-block-end", "inset-inline-start", "inset-inline-end")
+
+
 def _is_overlay(declarations: list[Declaration]) -> bool:
+    """Whether a rule, wherever it applies, can lay a box over the notice (its elements are not needed:
+    a box moved from anywhere on the page covers the notice just as well)."""
     values = {d.name: d.value.lower() for d in declarations}
     position = values.get("position", "")
     if position.startswith(("fixed", "sticky")) or "-webkit-sticky" in position:
@@ -126,7 +133,12 @@ def _is_overlay(declarations: list[Declaration]) -> bool:
             return True
         return any(_COVERING_SIZE.search(values.get(name, "")) for name in
                    ("width", "height", "inset", "min-width", "min-height", "inline-size", "block-size"))
-    return False
+    if position.startswith("relative") and any(
+            re.search(r"[1-9]", values.get(name, "")) for name in _OFFSETS):
+        return True
+    # A transformed box is painted above the boxes after it: moved or enlarged, it covers them.
+    return any(values.get(name, "none") not in ("none", "initial", "unset") for name in
+               ("transform", "translate", "scale", "rotate"))
 
 
 def parse_sheet(css: str) -> Sheet:
@@ -308,7 +320,7 @@ class CssCheck:
         for where, sheet, offset in sheets:
             for line, selector in sheet.overlays:
                 problems.append(self._error(where, line + offset, f"Die Regel „{selector}“ legt eine Ebene über die "
-                                                         "Seite (position fixed/sticky/absolute).", OVERLAY_HINT))
+                                                         "Seite (position oder transform).", OVERLAY_HINT))
 
         own, ancestors = [], []
         for notice in notices:
