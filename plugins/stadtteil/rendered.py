@@ -22,10 +22,14 @@ from typing import Iterable
 
 import cssselect2
 import tinycss2
+from lxml import etree
 
 from .errors import DataError
 
 NOTICE_XPATH = "//*[@data-stadtteil-funding or @data-stadtteil-eu]"
+# Compiled once: asked on every page of the site (libxml2 walks the tree, not Python).
+_NOTICES = etree.XPath(NOTICE_XPATH)
+_SHEET_ELEMENTS = etree.XPath("//link[@rel][@href] | //style")
 
 # Properties that can hide, shrink, move, cover or recolour a box or its text (prefix match on the
 # name: `mask` covers mask-image, `overflow` covers overflow-x, `inset` covers inset-inline …).
@@ -262,11 +266,11 @@ class CssCheck:
 
     def check_page(self, root, page: str, site_dir: Path) -> list[DataError]:
         """Every site CSS rule that reaches the funding notice of this page (root: lxml tree of the page)."""
-        notices = root.xpath(NOTICE_XPATH)
+        notices = _NOTICES(root)
         if not notices:
             return []
         sheets: list[tuple[str, Sheet, int]] = []   # (where, sheet, lines before it) of site CSS only
-        problems: list[DataError] = []
+        problems: list[DataError] = self._style_attributes(notices, page)
         page_dir = os.path.dirname(page)
         seen: set[str] = set()
 
@@ -294,7 +298,7 @@ class CssCheck:
                 base = "" if target.startswith("/") else os.path.dirname(site_path)
                 add_file(os.path.join(base, target.lstrip("/")), where, import_line)
 
-        for el in root.iter("link", "style"):
+        for el in _SHEET_ELEMENTS(root):
             if el.tag == "style":
                 data = (el.text or "").encode()
                 _, sheet = _sheet(data)
@@ -359,6 +363,23 @@ class CssCheck:
                         f"das mitgelieferte CSS für den Förderhinweis verwendet ({what}).", RULE_HINT))
         return problems
 
+    def _style_attributes(self, notices, page: str) -> list[DataError]:
+        """style="…" on the notice, inside it or around it: the same properties as in a stylesheet."""
+        problems, seen = [], set()
+        for notice in notices:
+            for is_own, elements in ((True, [notice, *notice.iterdescendants()]), (False, notice.iterancestors())):
+                for el in elements:
+                    style = el.get("style") if isinstance(el.tag, str) else None
+                    if not style or el in seen:
+                        continue
+                    seen.add(el)
+                    for decl in _declarations(tinycss2.parse_component_value_list(style)):
+                        if _refused(decl, is_own) or decl.name.startswith("--"):
+                            problems.append(self._error(
+                                f"site/{page}", el.sourceline, f"Das style-Attribut von <{el.tag}> setzt "
+                                f"„{decl.name}: {decl.value}“ am Förderhinweis oder um ihn herum.", RULE_HINT))
+        return problems
+
     def _used_variables(self, root, page_dir: str, site_dir: Path, wrappers) -> set[str]:
         """Custom properties the shipped rules reaching the notice (or its containers) refer to."""
         used: set[str] = set()
@@ -374,7 +395,8 @@ class CssCheck:
                 for *_rest, index in sheet.matcher.match(wrapper):
                     for decl in sheet.rules[index].declarations:
                         used.update(_VAR.findall(decl.value))
-        # A variable defined through another one (`--a: var(--b)`) passes the override on.
+        # `--a: var(--b)` on :root is a matched rule as well (<html> holds the notice), so an override
+        # of --b that reaches the notice through --a is found too.
         return used
 
     @staticmethod
