@@ -413,3 +413,17 @@ def test_browser_check_sees_each_bypass(mini_site, css, expected):
         page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<div class=\"st-banner\"></div>')")
         problems = page.evaluate(BROWSER_CHECK)
     assert any(expected in p for p in problems), problems
+
+
+def test_style_attributes_around_the_notice_are_refused(mini_site):
+    """A theme override can put style="…" on <body>; the old output check knew only a few hiding values."""
+    import material
+    check = rendered.CssCheck(rendered.shipped_css([THEME, Path(material.__file__).parent / "templates"]))
+    html = (mini_site / "index.html").read_text()
+    html = html.replace("<body", '<body style="transform: scale(0.1); font-family: serif"', 1)
+    html = html.replace('class="st-funding"', 'class="st-funding" style="color: #fff"', 1)
+    problems = [p.format() for p in check.check_page(parse(html).el[0], "index.html", mini_site)]
+    assert len(problems) == 2, problems
+    assert "style-Attribut von <body> setzt „transform: scale(0.1)“" in problems[0]
+    assert "style-Attribut von <section> setzt „color: #fff“" in problems[1]
+    assert check.check_page(parse((mini_site / "index.html").read_bytes()).el[0], "index.html", mini_site) == []
