@@ -118,7 +118,7 @@ def _image_problem(data: bytes, name: str) -> str | None:
             return f"Die Logo-Datei {name} ist zu klein ({width:g}×{height:g})."
         if not any(True for el in root.iter() if el is not root):
             return f"Die Logo-Datei {name} enthält keine Grafik."
-        return None
+        return _svg_blank(root, name)
     try:
         with Image.open(BytesIO(data)) as image:
             image.verify()
@@ -128,6 +128,82 @@ def _image_problem(data: bytes, name: str) -> str | None:
         return f"Die Logo-Datei {name} ist kein lesbares Bild."
     if min(width, height) < MIN_LOGO_PIXELS:
         return f"Die Logo-Datei {name} ist zu klein ({width}×{height} Pixel)."
+    return _raster_blank(data, name)
+
+
+BLANK_HINT = ("Ein Logo muss auf der weißen Förderleiste sichtbar sein: Tragen Sie die echte Logo-Datei ein, "
+              "wie sie der Fördergeber liefert.")
+MIN_CONTRAST_RANGE = 32    # 0–255: less difference than this between any two pixels reads as one flat colour
+
+
+def _raster_blank(data: bytes, name: str) -> str | None:
+    """A raster logo that shows nothing on the bar: fully transparent, or one flat colour over white."""
+    with Image.open(BytesIO(data)) as image:
+        image.draft("RGB", (256, 256))   # JPEG: decode at a small size; the check needs no detail
+        rgba = image.convert("RGBA")
+    rgba.thumbnail((256, 256))
+    if rgba.getchannel("A").getextrema()[1] == 0:
+        return f"Die Logo-Datei {name} ist vollständig durchsichtig. {BLANK_HINT}"
+    # As the bar shows it: over white. A white logo on transparency is as invisible as a blank one.
+    shown = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
+    if max(high - low for low, high in shown.getextrema()) < MIN_CONTRAST_RANGE:
+        return f"Die Logo-Datei {name} ist eine leere Fläche in einer Farbe. {BLANK_HINT}"
+    return None
+
+
+_SVG_DRAWING = {"path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "image", "use",
+                "textPath", "tspan", "foreignObject"}
+_SVG_NOT_DRAWN = {"defs", "clipPath", "mask", "symbol", "pattern", "marker", "linearGradient", "radialGradient",
+                  "filter", "title", "desc", "metadata", "style", "script"}
+_SVG_WHITE = {"#fff", "#ffffff", "white", "#ffff", "#ffffffff", "rgb(255,255,255)", "transparent", "none"}
+_SVG_HIDING_CSS = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0*(\.0*)?\s*(;|}|$)", re.I)
+
+
+def _svg_props(el) -> dict[str, str]:
+    props = {k: v.strip() for k, v in el.attrib.items()}
+    for part in (el.get("style") or "").split(";"):
+        if ":" in part:
+            key, value = part.split(":", 1)
+            props[key.strip().lower()] = value.strip()
+    return props
+
+
+def _svg_blank(root, name: str) -> str | None:
+    """An SVG logo that draws nothing visible: no drawing element left once hidden, unpainted and white ones go."""
+    for style in root.iter("{http://www.w3.org/2000/svg}style"):
+        if _SVG_HIDING_CSS.search(style.text or ""):
+            return f"Die Logo-Datei {name} blendet ihre Grafik per CSS aus. {BLANK_HINT}"
+
+    def visible(el, inherited: dict[str, str]) -> bool:
+        tag = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+        if tag in _SVG_NOT_DRAWN:
+            return False
+        props = _svg_props(el)
+        if props.get("display") == "none" or props.get("visibility") in ("hidden", "collapse"):
+            return False
+        try:
+            if float(props.get("opacity", "1").rstrip("%")) <= 0:
+                return False
+        except ValueError:
+            pass
+        paint = {**inherited, **{k: props[k].lower().replace(" ", "") for k in ("fill", "stroke", "fill-opacity",
+                                                                                 "stroke-opacity") if k in props}}
+        if tag in _SVG_DRAWING:
+            if tag == "path" and not (el.get("d") or "").strip():
+                return False
+            if tag in ("rect", "image", "foreignObject") and any(
+                    re.fullmatch(r"0*(\.0*)?(px)?", el.get(k, "1").strip()) for k in ("width", "height")):
+                return False
+            if tag in ("text", "tspan", "textPath") and not "".join(el.itertext()).strip():
+                return False
+            fills = paint.get("fill", "#000") not in _SVG_WHITE and paint.get("fill-opacity", "1") not in ("0", "0.0")
+            strokes = paint.get("stroke", "none") not in _SVG_WHITE and paint.get("stroke-opacity", "1") not in ("0", "0.0")
+            if tag in ("image", "use", "foreignObject") or fills or strokes:
+                return True
+        return any(visible(child, paint) for child in el)
+
+    if not visible(root, {}):
+        return f"Die Logo-Datei {name} zeigt nichts Sichtbares (alles ausgeblendet, ohne Farbe oder weiß). {BLANK_HINT}"
     return None
 
 

@@ -15,28 +15,34 @@ from . import funding as funding_rules
 from .helper import Helper
 from .htmltree import parse
 from .imagecheck import check_files, check_html
+from .rendered import CssCheck
 
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def check_page(data: bytes, rel: str, site_dir: Path, funding: Any, allowed: dict[str, str]) -> list:
-    """Both checks of one built page, parsed once: parsing is their main cost."""
+def check_page(data: bytes, rel: str, site_dir: Path, funding: Any, allowed: dict[str, str],
+               css: CssCheck | None = None) -> list:
+    """The checks of one built page, parsed once: parsing is their main cost."""
     soup = parse(data.decode("utf-8", errors="replace"))
     problems = []
     if (reasons := funding_rules.check_page(soup, rel, site_dir, funding)):
         problems.append(funding_rules.page_error(rel, reasons))
+    if css is not None:
+        # The notice as rendered: the site's own CSS may not hide what the HTML check found.
+        problems += css.check_page(soup.el[0], rel, site_dir)
     return problems + check_html(soup, rel, site_dir, allowed)
 
 
-def _check_pages(site_dir: Path, rels: list[str], funding: Any, allowed: dict[str, str]) -> dict:
+def _check_pages(site_dir: Path, rels: list[str], funding: Any, allowed: dict[str, str],
+                 css: CssCheck | None = None) -> dict:
     """rel → (digest of the bytes checked, problems). Runs in the helper process."""
     results = {}
     for rel in rels:
         try:
             data = (site_dir / rel).read_bytes()
-            results[rel] = (_digest(data), check_page(data, rel, site_dir, funding, allowed))
+            results[rel] = (_digest(data), check_page(data, rel, site_dir, funding, allowed, css))
         except Exception:  # noqa: BLE001
             # Gone or half written (a later build step rewrites it, e.g. the error pages): not judged
             # here; the end of the build checks it, as it checks every page not judged here.
@@ -61,9 +67,11 @@ class SiteCheck:
     at the end, only sooner: the guarantee stays on the built output.
     """
 
-    def __init__(self, site_dir: Path, funding: Any, helper: Helper | None = None) -> None:
+    def __init__(self, site_dir: Path, funding: Any, helper: Helper | None = None,
+                 css: CssCheck | None = None) -> None:
         self.site_dir = site_dir
         self.funding = funding
+        self.css = css
         self.helper = helper or Helper(enabled=False)
         self._handed: set[str] = set()
         self._futures: list[tuple[Future, list[str]]] = []
@@ -81,7 +89,7 @@ class SiteCheck:
         allowed = dict(allowed)
         for start in range(0, len(new), CHUNK):
             batch = new[start:start + CHUNK]
-            future = self.helper.submit(_check_pages, self.site_dir, batch, self.funding, allowed)
+            future = self.helper.submit(_check_pages, self.site_dir, batch, self.funding, allowed, self.css)
             if future is None:
                 return
             self._handed.update(batch)
@@ -101,7 +109,7 @@ class SiteCheck:
             if rel in by_helper:
                 digests[rel] = _digest(data)
             else:
-                found[rel] = check_page(data, rel, self.site_dir, self.funding, allowed)
+                found[rel] = check_page(data, rel, self.site_dir, self.funding, allowed, self.css)
         checked: dict[str, tuple[bytes, list]] = {}
         for future, _ in pending:
             try:
@@ -112,13 +120,18 @@ class SiteCheck:
             earlier = checked.get(rel)
             if earlier is None or earlier[1] or earlier[0] != digest:
                 data = (self.site_dir / rel).read_bytes()
-                found[rel] = check_page(data, rel, self.site_dir, self.funding, allowed)
+                found[rel] = check_page(data, rel, self.site_dir, self.funding, allowed, self.css)
         problems = check_files(self.site_dir, allowed)
+        seen = set(problems)
         for rel in sorted(found):
-            problems += found[rel]
+            # A stylesheet linked from every page is one mistake, reported once, not once per page.
+            for problem in found[rel]:
+                if problem not in seen:
+                    seen.add(problem)
+                    problems.append(problem)
         return problems
 
 
-def check_site(site_dir: Path, funding: Any, allowed: dict[str, str]) -> list:
+def check_site(site_dir: Path, funding: Any, allowed: dict[str, str], css: CssCheck | None = None) -> list:
     """Every problem of the built site: files that may not be published, pages without the notice."""
-    return SiteCheck(site_dir, funding).finish(allowed)
+    return SiteCheck(site_dir, funding, css=css).finish(allowed)

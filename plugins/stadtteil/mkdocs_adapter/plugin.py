@@ -31,6 +31,7 @@ from mkdocs.utils import get_relative_url
 from pydantic import ValidationError
 
 from .. import funding as funding_rules
+from .. import rendered
 from .. import photos as photo_rules
 from .. import production as production_rules
 from .. import revisions
@@ -291,6 +292,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         except ValueError as exc:
             raise PluginError(str(exc)) from None
         self.site_check.funding = self.funding
+        # Only the shipped themes' CSS is trusted (by path and bytes); a custom_dir's is site CSS.
+        custom, base_dir = config.theme.custom_dir, Path(config.config_file_path or ".").resolve().parent
+        self.site_check.css = rendered.CssCheck(
+            rendered.shipped_css(Path(d) for d in config.theme.dirs if d != custom),
+            tuple((folder, os.path.relpath(folder, base_dir)) for folder in (config.docs_dir, custom) if folder))
         self._placeholders(config)
         if self.project.office.legal is None:
             message = ("office.yml: Der Abschnitt „legal“ fehlt (Impressum, Datenschutzerklärung, Erklärung zur "
