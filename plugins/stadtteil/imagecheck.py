@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from base64 import b64decode
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -69,6 +71,8 @@ def css_references(css: str) -> list[tuple[str, str]]:
     """(url, what refers to it) of every address in a stylesheet or a style attribute, read by a real
     CSS parser (tinycss2): escapes, comments and strings are what a browser makes of them."""
     refs: list[tuple[str, str]] = []
+    if "(" not in css and "@" not in css:
+        return refs   # every way to name an address needs one of them: most style attributes end here
 
     def first_address(tokens) -> str | None:
         for token in tokens:
@@ -129,7 +133,7 @@ def _references(html) -> list[tuple[str, str]]:
     # Only elements that can refer to an image at all (a tenth of a page's elements), picked by libxml2.
     for tag in soup.select(_CANDIDATES):
         name = tag.name
-        if name in ("img", "input", "embed", "iframe", "frame") and tag.get("src"):
+        if name in ("img", "input", "embed") and tag.get("src"):
             refs.append((tag["src"], f"<{name} src>"))
         if name in ("img", "source") and tag.get("srcset"):
             refs += [(u, f"<{name} srcset>") for u in _srcset_urls(tag["srcset"])]
@@ -189,6 +193,16 @@ def _unapproved(rel: str, kind: Kind) -> str:
     return f"am Inhalt erkannt: {kind.label}{disguise}"
 
 
+@lru_cache(maxsize=65536)
+def _site_rel(target: str, site_dir: str) -> str | None:
+    """The site path of an address's file (links followed), or None when it lies outside the site.
+    Cached: every page of a language names the same stylesheets, icons and logos."""
+    try:
+        return Path(target).resolve().relative_to(Path(site_dir).resolve()).as_posix()
+    except ValueError:
+        return None
+
+
 def _check_ref(url: str, base: Path, where: str, site_dir: Path, allowed: dict[str, str],
                seen: set[str] | None = None) -> list[DataError]:
     """Problems of one address used in a page or stylesheet; a stylesheet it loads is read as well."""
@@ -207,14 +221,14 @@ def _check_ref(url: str, base: Path, where: str, site_dir: Path, allowed: dict[s
         return [_report(where, f"Bild-Verweis „{url[:60]}“ ist nicht erlaubt.")]
     if not parts.path:
         return []
-    target = (site_dir / unquote(parts.path).lstrip("/")) if parts.path.startswith("/") else \
-        (base / unquote(parts.path))
-    try:
-        rel = target.resolve().relative_to(site_dir.resolve()).as_posix()
-    except ValueError:
+    target = os.path.join(site_dir, unquote(parts.path).lstrip("/")) if parts.path.startswith("/") else \
+        os.path.join(base, unquote(parts.path))
+    rel = _site_rel(os.path.normpath(target), str(site_dir))
+    if rel is None:
         return [_report(where, f"Bild-Verweis „{url}“ zeigt aus der Website hinaus.")]
     if rel in allowed:
         return []
+    target = Path(target)
     if not target.is_file():
         # Nothing there, nothing shown; but an image address that leads nowhere is refused as before.
         if Path(rel).suffix.lower() in _NOT_IMAGES:
@@ -264,6 +278,8 @@ def check_files(site_dir: Path, allowed: dict[str, str]) -> list[DataError]:
     seen: set[str] = set()
     for path in stylesheets:
         errors += _check_stylesheet(path, site_dir, allowed, seen)
+    # The next build (mkdocs serve) writes a new site: its links are resolved afresh.
+    _site_rel.cache_clear()
     return errors
 
 
