@@ -257,3 +257,11 @@ def test_consent_check_ignores_text_and_fonts(tmp_path):
     put(tmp_path, "content/bilder/logo", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>', None)
     check = check_all(tmp_path, TODAY)
     assert [e.file for e in check.errors] == ["content/bilder/logo"]
+
+
+def test_stylesheet_and_font_from_another_host_are_refused_as_files(tmp_path):
+    html = ('<html><head><link rel="stylesheet" href="https://fonts.example.com/css?family=X">'
+            '<style>@font-face { font-family: X; src: url(//cdn.example.net/x.woff2) }</style></head></html>')
+    found = [e.format() for e in check_html(html, "index.html", tmp_path, {})]
+    assert any('(<link rel="stylesheet">): Datei von einem fremden Server (fonts.example.com)' in f for f in found), found
+    assert any("(<style>, @font-face src): Datei von einem fremden Server (cdn.example.net)" in f for f in found), found

@@ -213,7 +213,11 @@ def _check_ref(url: str, base: Path, where: str, site_dir: Path, allowed: dict[s
         problem = _data_uri_problem(url)
         return [_report(where, f"Bild-Verweis abgelehnt: {problem}.")] if problem else []
     parts = urlsplit(url)
+    loads = _IMPORT in where or "stylesheet" in where or "@font-face" in where   # not a picture, but fetched
     if parts.scheme in ("http", "https") or url.startswith("//"):
+        if loads:
+            return [_report(where, f"Datei von einem fremden Server ({parts.netloc or url}): abgelehnt – es würde "
+                                   "Daten der Besucher weitergeben. Legen Sie die Datei ins Projekt.")]
         return [_report(where, f"Bild von einem fremden Server ({parts.netloc or url}): abgelehnt – es würde Daten "
                                "der Besucher weitergeben und hat keine Einwilligung. Legen Sie das Bild mit "
                                "Einwilligung ins Projekt.")]
@@ -238,7 +242,7 @@ def _check_ref(url: str, base: Path, where: str, site_dir: Path, allowed: dict[s
     if kind.image:
         return [_report(where, f"verweist auf „{rel}“, ein Bild ohne gültige Einwilligung ({_unapproved(rel, kind)}).",
                         _FIX)]
-    if (_IMPORT in where or "stylesheet" in where) and target.suffix.lower() != ".css":
+    if loads and "@font-face" not in where and target.suffix.lower() != ".css":
         # A stylesheet under another name is not among the site's *.css files: read it here.
         return _check_stylesheet(target, site_dir, allowed, seen if seen is not None else set())
     return []
