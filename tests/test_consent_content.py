@@ -255,8 +255,10 @@ def test_consent_check_ignores_text_and_fonts(tmp_path):
     put(tmp_path, "content/seite.md", b"# Seite\n\n<svg><rect/></svg>\n", None)
     put(tmp_path, "content/assets/schrift.woff2", FONT.read_bytes(), None)
     put(tmp_path, "content/bilder/logo", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>', None)
+    put(tmp_path, "content/flyer-text.pdf", b"%PDF-1.7\n1 0 obj << /Type /Page >>\n", None)
+    put(tmp_path, "content/flyer-foto.pdf", b"%PDF-1.7\n5 0 obj << /Subtype /Image /Width 9 >> stream\n", None)
     check = check_all(tmp_path, TODAY)
-    assert [e.file for e in check.errors] == ["content/bilder/logo"]
+    assert [e.file for e in check.errors] == ["content/bilder/logo", "content/flyer-foto.pdf"]
 
 
 def test_stylesheet_and_font_from_another_host_are_refused_as_files(tmp_path):
