@@ -18,13 +18,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import DataError
+from .filekind import classify, is_image
 from .messages import translate
 from .models import Date, _fail, _list
 from .yamlsource import load_file
 
 RASTER_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".avif"}
 VIDEO_SUFFIXES = {".mp4", ".webm", ".m4v", ".mov"}
-# Everything that shows people needs a record: photos, graphics and (sign-language) videos.
+# Everything that shows people needs a record: photos, graphics and (sign-language) videos. Which
+# files these are is decided by their bytes (filekind.py); the names are for messages and old callers.
 IMAGE_SUFFIXES = RASTER_SUFFIXES | {".svg", ".ico"} | VIDEO_SUFFIXES
 
 
@@ -135,7 +137,11 @@ def check_image(root: Path, image: Path, today: dt.date, withdrawn: dict[str, dt
     record_file = record_path(image)
     record_rel = record_file.relative_to(root).as_posix()
     if not record_file.exists():
-        return None, [DataError(rel, None, None, "Zu diesem Bild gibt es keine Einwilligung.",
+        kind = classify(image)
+        # A file that does not look like a picture by its name: say why it counts as one.
+        disguised = "" if kind.named_so(image.name) else \
+            f" Die Datei ist am Inhalt als Bild erkannt ({kind.label}), auch wenn ihr Name anders aussieht."
+        return None, [DataError(rel, None, None, "Zu diesem Bild gibt es keine Einwilligung." + disguised,
                                 f"Legen Sie „{record_file.name}“ daneben an (siehe README, „Fotos und Einwilligungen“), "
                                 "oder löschen Sie das Bild. Ohne Einwilligung wird es nicht veröffentlicht.")]
     doc, problems = load_file(record_file, record_rel)
@@ -169,13 +175,14 @@ def check_image(root: Path, image: Path, today: dt.date, withdrawn: dict[str, dt
 
 
 def find_images(root: Path, folders: tuple[str, ...] = ("media", "content")) -> list[Path]:
+    """Every file that shows a picture, told by its bytes: a photo renamed to `.dat` is still a photo."""
     found = []
     for folder in folders:
         base = root / folder
         if base.is_dir():
             # Symbolic links are refused by inputs.py and never read (is_file follows them).
-            found += [p for p in base.rglob("*") if p.is_file() and not p.is_symlink() and p.suffix.lower() in IMAGE_SUFFIXES
-                      and not any(part.startswith(".") for part in p.relative_to(root).parts)]
+            found += [p for p in base.rglob("*") if p.is_file() and not p.is_symlink() and not p.name.endswith(".consent.yml")
+                      and not any(part.startswith(".") for part in p.relative_to(root).parts) and is_image(p)]
     return sorted(found)
 
 

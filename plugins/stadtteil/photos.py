@@ -7,11 +7,13 @@ for a source image, and which site paths the output check allows.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .consent import RASTER_SUFFIXES, VIDEO_SUFFIXES, check_all, find_images
+from .consent import check_all, find_images
 from .errors import DataError
+from .filekind import classify
 from .imagecheck import sha256, svg_embeds_raster
 from .sanitize import SVG_HINT, svg_problems
 from .images import ImageProblem, Processed, process
@@ -69,6 +71,16 @@ def site_path_of(source: str) -> str:
     return source.removeprefix("content/")
 
 
+def _gunzipped(data: bytes) -> bytes:
+    """An .svgz's text (at most 64 MB of it: a gzip bomb stops there)."""
+    if not data.startswith(b"\x1f\x8b"):
+        return data
+    try:
+        return zlib.decompressobj(wbits=31).decompress(data, 64 * 1024 * 1024)
+    except zlib.error:
+        return data
+
+
 def _stem(source: str) -> str:
     name = Path(source).stem.lower()
     return "".join(c if c.isalnum() or c == "-" else "-" for c in name).strip("-") or "bild"
@@ -104,8 +116,9 @@ def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path
             continue
         path = root / source
         data = path.read_bytes()
-        if path.suffix.lower() == ".svg":
-            if svg_embeds_raster(data):
+        kind = classify(path)   # by the bytes: a photo renamed to .dat is re-encoded like any photo
+        if kind.group == "svg":
+            if svg_embeds_raster(_gunzipped(data)):
                 result.errors.append(DataError(source, None, None,
                                                "Die SVG-Grafik enthält ein eingebettetes Foto; das wird nicht veröffentlicht.",
                                                "Legen Sie das Foto als eigene Datei mit eigener Einwilligung ab."))
@@ -116,8 +129,8 @@ def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path
             else:
                 result.passthrough[source] = data
             continue
-        if path.suffix.lower() in VIDEO_SUFFIXES:
-            # Videos are published as they are (no re-encoding here): refuse location data in them.
+        if kind.group in ("video", "pdf"):
+            # Videos (and PDFs with a picture) are published as they are, not re-encoded: refuse location data.
             if b"\xa9xyz" in data or b"com.apple.quicktime.location" in data:
                 result.errors.append(DataError(source, None, None, "Das Video enthält Standortdaten (GPS).",
                                                "Exportieren Sie es ohne Metadaten (zum Beispiel mit einem "
@@ -125,7 +138,7 @@ def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path
             else:
                 result.passthrough[source] = data
             continue
-        if path.suffix.lower() not in RASTER_SUFFIXES:
+        if kind.group != "image":
             result.errors.append(DataError(source, None, None, "Dieses Dateiformat wird nicht veröffentlicht.",
                                            "Verwenden Sie JPEG, PNG oder SVG."))
             continue

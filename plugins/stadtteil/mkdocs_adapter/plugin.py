@@ -36,8 +36,8 @@ from .. import photos as photo_rules
 from .. import production as production_rules
 from .. import revisions
 from .. import sanitize
-from ..consent import IMAGE_SUFFIXES
 from .. import csp
+from ..filekind import is_image
 from ..csp import add_meta as add_csp
 from ..errors import DataErrors
 from ..inputs import site_inputs
@@ -408,8 +408,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             if file.src_uri.endswith(".consent.yml"):
                 files.remove(file)  # consent records hold form numbers: never published
                 continue
-            if (file.abs_src_path and Path(file.src_uri).suffix.lower() in IMAGE_SUFFIXES
-                    and Path(file.abs_src_path).resolve().is_relative_to(docs_dir)):
+            # An image is told by its bytes (a photo renamed to .dat is still one), by the core.
+            if (file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(docs_dir)
+                    and is_image(Path(file.abs_src_path))):
                 files.remove(file)
                 processed = self.photos.published.get(f"content/{file.src_uri}")
                 if processed is not None:
