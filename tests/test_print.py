@@ -73,7 +73,7 @@ def chromium(site):
 
 @pytest.fixture(scope="module")
 def printed(chromium, tmp_path_factory):
-    """Print a page once per module: (PDF bytes, the footer's layout measured at the printed width)."""
+    """Each page printed once per module, whichever test asks first."""
     base, instance = chromium
     folder = tmp_path_factory.mktemp("pdf")
     cache: dict[str, Printout] = {}
@@ -96,9 +96,11 @@ def squeezed(text: str) -> str:
 
 
 class Printout:
-    def __init__(self, path: str, pdf: bytes, html_footer: dict, folder: Path):
+    """One page printed to PDF: its sheets' sizes and text, its footer as the page has it, its sheets as images."""
+
+    def __init__(self, path: str, pdf: bytes, html_footer: dict, folder: Path, measure):
         import pypdf
-        self.path, self.pdf, self.footer = path, pdf, html_footer
+        self.path, self.pdf, self.footer, self.measure = path, pdf, html_footer, measure
         self.reader = pypdf.PdfReader(io.BytesIO(pdf))
         self.texts = [page.extract_text() or "" for page in self.reader.pages]
         self.sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in self.reader.pages]
@@ -116,9 +118,7 @@ class Printout:
             text: document.querySelector('.st-footer .st-funding__text')?.textContent || '',
             ids: [...document.querySelectorAll('.st-footer [data-funder]')].map(i => i.dataset.funder)})""")
         page.close()
-        printout = cls(path, pdf, footer, folder)
-        printout.page_factory = lambda width: _footer_layout(instance, base, path, width)
-        return printout
+        return cls(path, pdf, footer, folder, lambda width: _footer_layout(instance, base, path, width))
 
     def images(self):
         """Every sheet as an RGB image at DPI dots per inch."""
@@ -155,23 +155,21 @@ def _footer_layout(instance, base: str, path: str, width_px: float) -> list[dict
 def footer_rule(image) -> tuple[int, int, int] | None:
     """The footer's top rule on a sheet: the lowest dark line across most of the text width
     (top row, left and right end in pixels)."""
-    gray = image.convert("L")
-    width, height = gray.size
-    pixels = gray.load()
+    dark = image.convert("L").point(lambda v: 255 if v < 110 else 0)
+    width, height = dark.size
     found = None
     for y in range(height - 1, -1, -1):
-        run = best = start = best_start = 0
-        for x in range(width):
-            if pixels[x, y] < 110:
-                if run == 0:
-                    start = x
-                run += 1
+        row = dark.crop((0, y, width, y + 1))
+        best = 0
+        if row.histogram()[255] > width * 0.5:      # only then look for one unbroken line
+            line = row.tobytes()
+            run = start = 0
+            for x, value in enumerate(line):
+                run = run + 1 if value else 0
                 if run > best:
-                    best, best_start = run, start
-            else:
-                run = 0
+                    best, start = run, x - run + 1
         if best > width * 0.5:
-            found = (y, best_start, best_start + best)
+            found = (y, start, start + best)
         elif found:
             return found
     return found
@@ -217,7 +215,7 @@ def test_every_logo_is_drawn_on_every_printed_sheet(printed, path):
         top, left, right = rule
         scale = DPI / 96                      # CSS pixels to raster pixels
         if layout is None:
-            layout = out.page_factory((right - left) / scale)
+            layout = out.measure((right - left) / scale)
             assert [b["id"] for b in layout] == out.footer["ids"]
         for logo in layout:
             height_mm = logo["h"] * MM / 96
