@@ -212,7 +212,7 @@ def test_photo_renamed_dat_with_consent_is_published_re_encoded(tmp_path):
 @pytest.mark.parametrize("data, fmt", [
     (phone_photo(50, 50), "jpeg"), (png(), "png"), (avif(), "avif"), (heic(), "heic"),
     (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41", "mp4"),
-    (b"wOF2\x00\x01\x00\x00", "woff2"),
+    (b"\x00\x00\x00\x08wide\x00\x10\x00\x00mdat", "mov"), (b"wOF2\x00\x01\x00\x00", "woff2"),
 ])
 def test_formats_are_told_by_their_first_bytes(data, fmt):
     assert sniff(data[:64]).format == fmt

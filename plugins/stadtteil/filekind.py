@@ -28,7 +28,7 @@ _SVG_ROOT = re.compile(r"<(?:[\w.-]+:)?svg[\s>/]", re.I)
 _PROLOG = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.S | re.I)
 _SUFFIXES = {
     "jpeg": {".jpg", ".jpeg", ".jpe", ".jfif", ".pjpeg", ".pjp"}, "png": {".png", ".apng"}, "tiff": {".tif", ".tiff"},
-    "svg": {".svg", ".svgz"}, "mp4": {".mp4", ".m4v", ".mov", ".3gp"}, "webm": {".webm", ".mkv"},
+    "svg": {".svg", ".svgz"}, "mp4": {".mp4", ".m4v", ".mov", ".3gp"}, "mov": {".mov", ".qt"}, "webm": {".webm", ".mkv"},
     "heic": {".heic", ".heif", ".hif"}, "avif": {".avif", ".avifs"}, "ico": {".ico"}, "cur": {".cur"},
     "jxl": {".jxl"}, "jp2": {".jp2", ".jpx", ".jpf"}, "pdf": {".pdf"},
 }
@@ -86,6 +86,8 @@ def sniff(head: bytes) -> Kind | None:
         return kind
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return Kind("webm", "video", True)
+    if head[4:8] in (b"moov", b"mdat", b"wide", b"pnot") and int.from_bytes(head[:4], "big") >= 8:
+        return Kind("mov", "video", True)   # QuickTime files from before the ftyp box
     for magic, name in ((b"wOF2", "woff2"), (b"wOFF", "woff"), (b"\x00\x01\x00\x00", "ttf"), (b"OTTO", "otf"),
                         (b"true", "ttf"), (b"ttcf", "ttc")):
         if head.startswith(magic):
