@@ -260,7 +260,8 @@ def test_libyaml_and_pure_python_agree_on_hostile_yaml(name):
     assert fast[0].line == line and words in fast[0].message
 
 
-@pytest.mark.parametrize("text", ["a: &a [x, *a]\n", "a: &a {b: *a}\n", "a: &x text\nb: *x\n", "<<: &m {a: 1}\nb: *m\n"])
+@pytest.mark.parametrize("text", ["a: &a [x, *a]\n", "a: &a {b: *a}\n", "a: &x text\nb: *x\n", "<<: &m {a: 1}\nb: *m\n",
+                                  "&k a: 1\n*k : 2\n"])
 def test_every_alias_is_refused_also_recursive_ones(text):
     for fast in (True, False):
         doc, errors = parse_text("offers/x.yml", text, fast=fast)
