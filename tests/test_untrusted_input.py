@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -289,3 +290,22 @@ def test_oversized_files_are_refused(tmp_path):
     found = messages(project)
     assert "zu groß (höchstens 256 kB)" in found["offers/naehtreff.yml"]
     assert "Die Seite ist mit 1,2 MB zu groß (höchstens 1 MB)" in found["content/riesig.md"]
+
+
+def test_a_named_pipe_is_refused_instead_of_waiting_forever(tmp_path):
+    # mkdocs would block copying it; `stadtteil check` must name it instead.
+    project = copy_fixture(tmp_path)
+    os.mkfifo(project / "content" / "pipe.txt")
+    os.mkfifo(project / "offers" / "pipe.yml")
+    def too_slow(*_):
+        # Not TimeoutError: that is an OSError, which the loader reports as an unreadable file.
+        raise AssertionError("stadtteil check waited for a named pipe")
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)  # a regression hangs here: fail instead
+    try:
+        found = messages(project)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert "keine gewöhnliche Datei" in found["content/pipe.txt"]
+    assert "keine gewöhnliche Datei" in found["offers/pipe.yml"]
