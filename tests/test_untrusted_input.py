@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -77,7 +78,11 @@ LINKS = {
     "offers/fremd.yml": "außerhalb des Projektordners",
     "partners/weg.yml": "die es nicht gibt",
     "events/2026-12-24-kopie.yml": "auf „events/2026-12-05-flohmarkt.yml“",
+    "media/logo.svg": "außerhalb des Projektordners",
 }
+# Files the configuration names: reported at mkdocs.yml as well (the plugin reads its own options).
+NAMED = ["Die Logo-Datei (Logo „mags“) „media/logo.svg“: diese Datei ist eine Verknüpfung",
+         "Die Datei „../outside/video.mp4“ liegt außerhalb des Projektordners"]
 
 
 @pytest.fixture(scope="module")
@@ -95,12 +100,20 @@ def linked(tmp_path_factory) -> Path:
     os.symlink("../nirgends.yml", project / "partners/weg.yml")
     # Inside the repository, still refused (see inputs.py for why).
     os.symlink("2026-12-05-flohmarkt.yml", project / "events/2026-12-24-kopie.yml")
+    (project / "media").mkdir()
+    (folder / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"><rect width="4" '
+                                     'height="3"/></svg>', encoding="utf-8")
+    os.symlink(folder / "logo.svg", project / "media/logo.svg")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8").replace("- {id: mags,", "- {id: mags, file: media/logo.svg,")
+    config += "      sign_language_video: {file: ../outside/video.mp4}\n"
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     return project
 
 
 def assert_nothing_leaked(text: str) -> None:
     hostname = Path("/etc/hostname").read_text().strip()
-    for secret in (SECRET, OUTSIDE_TITLE, "/etc/hostname", "/proc/self", "outside/"):
+    # Neither the targets' content nor where the links point (the names of the targets) is printed.
+    for secret in (SECRET, OUTSIDE_TITLE, "/etc/hostname", "/proc/self", "geheim.txt", "gibt-es-nicht", "nirgends"):
         assert secret not in text
     if len(hostname) > 3:
         assert hostname not in text
@@ -108,7 +121,10 @@ def assert_nothing_leaked(text: str) -> None:
 
 
 def test_check_names_every_link_in_german(linked):
-    found = messages(linked)
+    errors, _, _ = collect(linked / "mkdocs.yml", TODAY)
+    for words in NAMED:
+        assert any(e.file == "mkdocs.yml" and words in e.message for e in errors), words
+    found = {e.file: e.message + " " + e.hint for e in errors}
     for link, words in LINKS.items():
         assert link in found, (link, sorted(found))
         assert "Verknüpfung (symbolischer Link)" in found[link] and words in found[link], found[link]
@@ -122,7 +138,7 @@ def test_check_command_fails_and_prints_nothing_of_the_targets(linked):
     result = run("check", linked)
     assert result.returncode == 1
     output = result.stdout + result.stderr
-    for link in LINKS:
+    for link in [*LINKS, *NAMED]:
         assert link in output
     assert_nothing_leaked(output)
 
@@ -132,7 +148,7 @@ def test_build_refuses_links_and_leaves_no_site(linked):
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "Die Website wurde NICHT gebaut" in output
-    for link in LINKS:
+    for link in [*LINKS, *NAMED]:
         assert link in output
     assert_nothing_leaked(output)
     assert not (linked / "site").exists() and not (linked / "site.new").exists()
@@ -245,7 +261,8 @@ def test_libyaml_and_pure_python_agree_on_hostile_yaml(name):
     assert fast[0].line == line and words in fast[0].message
 
 
-@pytest.mark.parametrize("text", ["a: &a [x, *a]\n", "a: &a {b: *a}\n", "a: &x text\nb: *x\n", "<<: &m {a: 1}\nb: *m\n"])
+@pytest.mark.parametrize("text", ["a: &a [x, *a]\n", "a: &a {b: *a}\n", "a: &x text\nb: *x\n", "<<: &m {a: 1}\nb: *m\n",
+                                  "&k a: 1\n*k : 2\n"])
 def test_every_alias_is_refused_also_recursive_ones(text):
     for fast in (True, False):
         doc, errors = parse_text("offers/x.yml", text, fast=fast)
@@ -273,3 +290,22 @@ def test_oversized_files_are_refused(tmp_path):
     found = messages(project)
     assert "zu groß (höchstens 256 kB)" in found["offers/naehtreff.yml"]
     assert "Die Seite ist mit 1,2 MB zu groß (höchstens 1 MB)" in found["content/riesig.md"]
+
+
+def test_a_named_pipe_is_refused_instead_of_waiting_forever(tmp_path):
+    # mkdocs would block copying it; `stadtteil check` must name it instead.
+    project = copy_fixture(tmp_path)
+    os.mkfifo(project / "content" / "pipe.txt")
+    os.mkfifo(project / "offers" / "pipe.yml")
+    def too_slow(*_):
+        # Not TimeoutError: that is an OSError, which the loader reports as an unreadable file.
+        raise AssertionError("stadtteil check waited for a named pipe")
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(20)  # a regression hangs here: fail instead
+    try:
+        found = messages(project)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert "keine gewöhnliche Datei" in found["content/pipe.txt"]
+    assert "keine gewöhnliche Datei" in found["offers/pipe.yml"]

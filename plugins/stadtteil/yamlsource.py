@@ -213,6 +213,9 @@ class _Builder:
                 self._error(key_node, "Hier steht eine Liste oder Gruppe, wo ein Feldname erwartet wird.",
                             "Prüfen Sie die Einrückung und die Doppelpunkte in dieser Zeile.")
                 continue
+            if id(key_node) in self.seen:
+                raise _Shared  # an alias as a key: refused like every other alias
+            self.seen.add(id(key_node))
             # Keys are always the text as written: YAML 1.1 would make `on:` the boolean true.
             key = key_node.value
             line, col = self._pos(key_node)
