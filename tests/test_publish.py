@@ -313,6 +313,32 @@ def test_read_only_output_folder_ends_cleanly(tmp_path, clean):
         assert tree_digest(site) == before and leftovers(disk) == []
 
 
+def test_missing_write_permission_ends_cleanly(tmp_path, clean):
+    """Root would ignore the folder's mode: the build runs as root without capabilities (setpriv),
+    as an ordinary user would."""
+    if shutil.which("setpriv") is None:
+        message = "setpriv (util-linux) is needed to drop root's capabilities"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    project, out = copy_fixture(tmp_path), tmp_path / "out"
+    out.mkdir()
+    site = out / "site"
+    shutil.copytree(clean[3], site)
+    (out / ".site.lock").touch()
+    before = tree_digest(site)
+    out.chmod(0o555)
+    try:
+        result = subprocess.run(["setpriv", "--bounding-set=-all", *command(project, site)], capture_output=True,
+                                text=True, env=ENV, cwd=project)
+    finally:
+        out.chmod(0o755)
+    assert result.returncode == 1
+    assert f"Keine Schreibrechte für „{out}/site.new“" in result.stderr and "Traceback" not in result.stderr
+    assert "Veröffentlicht bleibt die bisherige Fassung in „site/“" in result.stderr
+    assert tree_digest(site) == before and leftovers(out) == []
+
+
 # --- the image cache -----------------------------------------------------------------------------
 
 def photo() -> bytes:
