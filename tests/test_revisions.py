@@ -322,6 +322,11 @@ def test_production_build_of_a_new_site_refuses_every_placeholder(tmp_path):
         for message in expected:
             assert message in output, message
         assert not (tmp_path / "site").exists()
+        # Every value the scaffold marks as PLATZHALTER is among them, also ones added to it later.
+        lines = (folder / "office.yml").read_text(encoding="utf-8").splitlines()
+        marked = [n for n, line in enumerate(lines, 1) if "PLATZHALTER" in line and not line.lstrip().startswith("#")
+                  and not line.split("#")[0].rstrip().endswith(":")]
+        assert marked and all(f"office.yml, Zeile {n}:" in output for n in marked), marked
     # `stadtteil check` shows the same as warnings and does not fail (a new site checks at once).
     check = run_cli("check", "-f", str(config))
     assert check.returncode == 0, check.stderr

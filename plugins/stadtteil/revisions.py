@@ -175,8 +175,8 @@ def check(root: Path, project, settings: FeedSettings, languages: list[str]) -> 
     what = ", ".join(part for part in (f"{changed} geändert" if changed else "", f"{added} neu" if added else "",
                                        f"{gone} entfallen" if gone else "") if part)
     return [f"{RECORD} ist nicht aktuell (Kalendereinträge: {what}). Bauen Sie die Website (stadtteil build) "
-            f"und committen Sie {RECORD} zusammen mit Ihren Änderungen; sonst schreibt der nächste Bau die "
-            "Datei neu und die Kalender der Abonnenten bekommen die Änderung erst mit diesem Bau."]
+            f"und committen Sie {RECORD} zusammen mit Ihren Änderungen. (Die Kalender sind auch ohne sie "
+            "richtig; dann schreibt der Bau in der Pipeline die Datei und committet sie nach, docs/kalender.md.)"]
 
 
 def site_settings(config_file: Path, options: dict) -> tuple[str, str | None, list[str]]:

@@ -333,7 +333,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 break
             self._prepared[code] = future
 
-    def _language_outputs(self, lang: str) -> tuple[list, list, list, list, dict]:
+    def _language_outputs(self, lang: str) -> tuple[tuple, list, list, list, dict]:
         """The calendars, data pages, default pages, the data pages' search entries and the pages
         rendered to HTML (by source path) of one language: the same in either process."""
         generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
