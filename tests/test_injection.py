@@ -174,7 +174,7 @@ def test_sanitiser_keeps_the_sites_own_markup_and_names_dangers():
                 "<base href='https://evil.example/'>", "<form action=https://evil.example/></form>",
                 "<style>body{display:none}</style>", "<p>x<blink>!</blink></p>", "<marquee>x</marquee>",
                 '<svg><use href="https://evil.example/x.svg#a"/></svg>',
-                '<a href="data:text/html,x">x</a>'):
+                '<a href="data:text/html,x">x</a>', '<iframe src="data:text/html,x"></iframe>'):
         assert check(bad), bad
     assert svg_problems(b'<svg><a xlink:href="https://evil.example/"><rect/></a></svg>')
     assert svg_problems(b'<svg><foreignObject><p>x</p></foreignObject></svg>')

@@ -83,7 +83,9 @@ ATTRIBUTES.update({
     "blockquote": {"cite"}, "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
 })
 PREFIXES = {"aria-", "data-"}
-SCHEMES = {"http", "https", "mailto", "tel", "webcal"}
+# data: is left to the first layer, which refuses it except on images; images with data: are the
+# consent check's business, which names them with its own message.
+SCHEMES = {"http", "https", "mailto", "tel", "webcal", "data"}
 
 
 @dataclass(frozen=True)
