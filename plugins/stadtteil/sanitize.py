@@ -83,6 +83,7 @@ ATTRIBUTES.update({
     "blockquote": {"cite"}, "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
 })
 PREFIXES = {"aria-", "data-"}
+_ALL_ATTRIBUTES = set().union(*ATTRIBUTES.values())
 # data: is left to the first layer, which refuses it except on images; images with data: are the
 # consent check's business, which names them with its own message.
 SCHEMES = {"http", "https", "mailto", "tel", "webcal", "data"}
@@ -148,18 +149,17 @@ def _scan(html: str) -> _Scanner:
 
 def problems(html: str) -> list[Problem]:
     """Everything dangerous in rendered staff HTML, each once, in the order found."""
-    found = _scan(html).found
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(_scan(html).found))
 
 
-def unexpected(html: str) -> Problem | None:
-    """What the allow-list would remove from ``html`` (an excerpt), or None when it keeps everything."""
+def unexpected(html: str, scanner: _Scanner | None = None) -> Problem | None:
+    """What the allow-list would remove from ``html``, or None when it keeps everything."""
     if "<" not in html:
         return None
-    scanner = _scan(html)
+    scanner = scanner or _scan(html)
     strict = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, generic_attribute_prefixes=PREFIXES,
                        url_schemes=SCHEMES, link_rel=None, strip_comments=False)
-    everything = {"*": scanner.attributes | set().union(*ATTRIBUTES.values())}
+    everything = {"*": scanner.attributes | _ALL_ATTRIBUTES}
     loose = nh3.clean(html, tags=scanner.tags | TAGS, clean_content_tags=set(), attributes=everything,
                       generic_attribute_prefixes=PREFIXES, url_schemes=SCHEMES | scanner.schemes,
                       link_rel=None, strip_comments=False)
@@ -175,10 +175,12 @@ def unexpected(html: str) -> Problem | None:
 
 def check(html: str) -> list[Problem]:
     """Both layers: the named problems, or (when there are none) what the allow-list objects to."""
-    found = problems(html)
-    if found:
-        return found
-    rest = unexpected(html)
+    if "<" not in html:
+        return []
+    scanner = _scan(html)
+    if scanner.found:
+        return list(dict.fromkeys(scanner.found))
+    rest = unexpected(html, scanner)
     return [rest] if rest is not None else []
 
 
