@@ -54,7 +54,6 @@ FORBIDDEN = {
 # Attributes whose value is an address a browser follows or loads.
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite", "background",
                   "srcset", "ping", "longdesc", "manifest"}
-_SCRIPT_SCHEMES = ("javascript:", "vbscript:")
 
 # The allow-list: what Markdown makes, what the site's own blocks and templates put in pages
 # (cards, timetable, pictures, the sign-language video, the funding notice), and plain text markup.
@@ -244,6 +243,7 @@ def page_problems(html: str, source: str, file: str) -> list[DataError]:
     return [DataError(file, line_of(source, p.token), None, p.message, HINT) for p in check(html)]
 
 
+_MAYBE_HTML = re.compile(r"[<:{&]")
 MARKDOWN_FIELDS = {"offers": ("description",), "events": ("description",), "partners": ("description",)}
 
 
@@ -256,8 +256,8 @@ def check_data(project, render: Callable[[str], str]) -> list[DataError]:
         for name in MARKDOWN_FIELDS.get(kind, ()):
             value = getattr(record, name, None) if record is not None else None
             for lang, text in (value or {}).items():
-                if not text or "<" not in text and ":" not in text and "{" not in text:
-                    continue    # no tag, no scheme, no attribute list: nothing to find
+                if not text or not _MAYBE_HTML.search(text):
+                    continue    # no tag, no scheme, no attribute list, no character reference: nothing to find
                 path = (name, lang) if (name, lang) in doc.positions else (name,)
                 line, _ = doc.key_line(path)
                 for problem in check(render(text)):
