@@ -25,7 +25,8 @@ TODAY = "2026-12-02"
 SCRIPT_TITLE = "Nähtreff <script>window.__pwned = 'title'</script>"
 HEART = "Eltern <3 Kinder"
 PARTNER = "Schule </title><script>window.__pwned = 'partner'</script>"
-SUMMARY = "Gemeinsam <img src=x onerror=\"window.__pwned = 'summary'\"> nähen *fett* {: onclick=\"window.__pwned = 'attr'\" }"
+SUMMARY = "Gemeinsam <img src=x onerror=\"window.__pwned = 'summary'\"> nähen --- *fett* {: onclick=\"window.__pwned = 'attr'\" }"
+CARRIER = "Testverein <script>window.__pwned = 'carrier'</script> & Co"
 PAGE_TITLE = "<script>window.__pwned = 'page'</script>Hallo \" & <3"
 
 
@@ -54,6 +55,7 @@ def site(tmp_path_factory) -> Path:
     _replace(project / "offers/naehtreff.yml", "summary: Gemeinsam nähen und reparieren.", f"summary: {_yaml(SUMMARY)}")
     _replace(project / "events/2026-12-05-flohmarkt.yml", "title: Kinderflohmarkt", f"title: {_yaml(HEART)}")
     _replace(project / "partners/schule.yml", "name: Grundschule am Park", f"name: {_yaml(PARTNER)}")
+    _replace(project / "office.yml", "carrier: Testverein e.V.", f"carrier: {_yaml(CARRIER)}")
     (project / "content/seite.md").write_text(f"---\ntitle: {_yaml(PAGE_TITLE)}\ndescription: {_yaml(PAGE_TITLE)}\n---\n\n"
                                               "# Eine Seite\n\nMit <strong>erlaubtem</strong> HTML.\n\n## Eltern <3 Kinder\n\nText.\n", encoding="utf-8")
     site = project / "site"
@@ -104,12 +106,12 @@ def test_a_content_page_alone_is_refused_while_rendering(tmp_path):
     """Without data mistakes the pages are checked as mkdocs renders them (no second render)."""
     project = _copy(tmp_path)
     (project / "content/seite.md").write_text("# Seite\n\n## Titel {: onclick=\"alert(1)\" }\n", encoding="utf-8")
-    (project / "content/versteckt.md").write_text("# Seite\n\n<p style=\"display:none\">versteckt</p>\n", encoding="utf-8")
+    (project / "content/versteckt.md").write_text("# Seite\n\n<p>versteckt<blink>!</blink></p>\n", encoding="utf-8")
     result = run_build(project, project / "site", today=TODAY)
     out = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in out, out
     assert "content/seite.md, Zeile 3: Das Attribut „onclick“ (an <h2>) startet ein Skript" in out
-    assert "content/versteckt.md, Zeile 3: Dieses HTML ist auf der Website nicht erlaubt: „<p style=" in out
+    assert "content/versteckt.md, Zeile 3: Dieses HTML ist auf der Website nicht erlaubt: „<blink>!</blink>" in out
 
 
 # --- what is built: text shows as written, nothing runs ---------------------------------------------
@@ -125,12 +127,14 @@ def test_plain_text_fields_show_literally_everywhere(site):
     assert event.select_one("article h1").get_text() == HEART
     assert event.title.get_text() == f"{HEART} - Testbüro"
     assert page(site, "hilfe-finden/schule/").select_one("article h1").get_text() == PARTNER
+    assert page(site, "").select_one(".st-footer__carrier span").get_text() == CARRIER     # the theme's footer
     own = page(site, "seite/")
     assert own.title.get_text() == f"{PAGE_TITLE} - Testbüro"
     assert own.find("meta", attrs={"name": "description"})["content"] == PAGE_TITLE
     search = page(site, "suche/")
     titles = [a.get_text() for a in search.select(".st-search__list a")]
     assert HEART in titles and SCRIPT_TITLE in titles and PAGE_TITLE in titles
+    assert SUMMARY in [span.get_text() for span in search.select(".st-search__list span")]
     assert any(li["data-text"].startswith(HEART.lower()) for li in search.select(".st-search__list li"))  # suche.js reads it
     nav = [a.get_text(strip=True) for a in page(site, "").select(".md-nav__link")]
     assert PAGE_TITLE in nav
@@ -168,8 +172,9 @@ def test_sanitiser_keeps_the_sites_own_markup_and_names_dangers():
     assert check(own) == []
     for bad in ('<a href="java&#x09;script:alert(1)">x</a>', "<object data=x></object>", "<embed src=x>",
                 "<base href='https://evil.example/'>", "<form action=https://evil.example/></form>",
-                "<style>body{display:none}</style>", '<svg><use href="https://evil.example/x.svg#a"/></svg>',
-                '<a href="data:text/html,x">x</a>'):
+                "<style>body{display:none}</style>", "<p>x<blink>!</blink></p>", "<marquee>x</marquee>",
+                '<svg><use href="https://evil.example/x.svg#a"/></svg>',
+                '<a href="data:text/html,x">x</a>', '<iframe src="data:text/html,x"></iframe>'):
         assert check(bad), bad
     assert svg_problems(b'<svg><a xlink:href="https://evil.example/"><rect/></a></svg>')
     assert svg_problems(b'<svg><foreignObject><p>x</p></foreignObject></svg>')

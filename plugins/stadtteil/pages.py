@@ -382,7 +382,8 @@ def page_entries(pages: list[GeneratedPage]) -> list[dict[str, str]]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml when present: the same result, faster
     entries = []
     for page in pages:
-        head = page.markdown.split("---", 2)[1] if page.markdown.startswith("---") else ""
+        # The front matter ends at a line of its own: a title may contain "---" itself.
+        head = page.markdown[4:page.markdown.find("\n---\n", 3)] if page.markdown.startswith("---\n") else ""
         meta = yaml.load(head, Loader=loader) or {}
         entries.append({"title": str(meta.get("title", page.src)), "description": str(meta.get("description", "")),
                         "src": page.src, "title_lang": meta.get("title_lang", ""),

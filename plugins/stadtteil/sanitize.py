@@ -54,7 +54,6 @@ FORBIDDEN = {
 # Attributes whose value is an address a browser follows or loads.
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "cite", "background",
                   "srcset", "ping", "longdesc", "manifest"}
-_SCRIPT_SCHEMES = ("javascript:", "vbscript:")
 
 # The allow-list: what Markdown makes, what the site's own blocks and templates put in pages
 # (cards, timetable, pictures, the sign-language video, the funding notice), and plain text markup.
@@ -64,7 +63,9 @@ TAGS = nh3.ALLOWED_TAGS | {
     "label", "caption", "thead", "tbody", "tfoot", "th", "td", "tr", "col", "colgroup",
     "svg", "path",      # icons (the sign-language block): drawing only, no <use>, <image> or <script>
 }
-_GENERIC = {"class", "id", "lang", "dir", "title", "role", "hidden", "tabindex", "translate"}
+# `style` attributes are let through: the page's CSP (style-src 'self') keeps browsers from applying
+# them, and the output check (sitecheck.py) names any url() in them with its own message.
+_GENERIC = {"class", "id", "lang", "dir", "title", "role", "hidden", "tabindex", "translate", "style"}
 ATTRIBUTES: dict[str, set[str]] = {"*": _GENERIC}
 ATTRIBUTES.update({
     "a": {"href", "hreflang", "download", "rel", "type", "aria-current"},
@@ -81,7 +82,10 @@ ATTRIBUTES.update({
     "blockquote": {"cite"}, "q": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
 })
 PREFIXES = {"aria-", "data-"}
-SCHEMES = {"http", "https", "mailto", "tel", "webcal"}
+_ALL_ATTRIBUTES = set().union(*ATTRIBUTES.values())
+# data: is left to the first layer, which refuses it except on images; images with data: are the
+# consent check's business, which names them with its own message.
+SCHEMES = {"http", "https", "mailto", "tel", "webcal", "data"}
 
 
 @dataclass(frozen=True)
@@ -144,18 +148,17 @@ def _scan(html: str) -> _Scanner:
 
 def problems(html: str) -> list[Problem]:
     """Everything dangerous in rendered staff HTML, each once, in the order found."""
-    found = _scan(html).found
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(_scan(html).found))
 
 
-def unexpected(html: str) -> Problem | None:
-    """What the allow-list would remove from ``html`` (an excerpt), or None when it keeps everything."""
+def unexpected(html: str, scanner: _Scanner | None = None) -> Problem | None:
+    """What the allow-list would remove from ``html``, or None when it keeps everything."""
     if "<" not in html:
         return None
-    scanner = _scan(html)
+    scanner = scanner or _scan(html)
     strict = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, generic_attribute_prefixes=PREFIXES,
                        url_schemes=SCHEMES, link_rel=None, strip_comments=False)
-    everything = {"*": scanner.attributes | set().union(*ATTRIBUTES.values())}
+    everything = {"*": scanner.attributes | _ALL_ATTRIBUTES}
     loose = nh3.clean(html, tags=scanner.tags | TAGS, clean_content_tags=set(), attributes=everything,
                       generic_attribute_prefixes=PREFIXES, url_schemes=SCHEMES | scanner.schemes,
                       link_rel=None, strip_comments=False)
@@ -171,10 +174,12 @@ def unexpected(html: str) -> Problem | None:
 
 def check(html: str) -> list[Problem]:
     """Both layers: the named problems, or (when there are none) what the allow-list objects to."""
-    found = problems(html)
-    if found:
-        return found
-    rest = unexpected(html)
+    if "<" not in html:
+        return []
+    scanner = _scan(html)
+    if scanner.found:
+        return list(dict.fromkeys(scanner.found))
+    rest = unexpected(html, scanner)
     return [rest] if rest is not None else []
 
 
@@ -238,6 +243,7 @@ def page_problems(html: str, source: str, file: str) -> list[DataError]:
     return [DataError(file, line_of(source, p.token), None, p.message, HINT) for p in check(html)]
 
 
+_MAYBE_HTML = re.compile(r"[<:{&]")
 MARKDOWN_FIELDS = {"offers": ("description",), "events": ("description",), "partners": ("description",)}
 
 
@@ -250,8 +256,8 @@ def check_data(project, render: Callable[[str], str]) -> list[DataError]:
         for name in MARKDOWN_FIELDS.get(kind, ()):
             value = getattr(record, name, None) if record is not None else None
             for lang, text in (value or {}).items():
-                if not text or "<" not in text and ":" not in text and "{" not in text:
-                    continue    # no tag, no scheme, no attribute list: nothing to find
+                if not text or not _MAYBE_HTML.search(text):
+                    continue    # no tag, no scheme, no attribute list, no character reference: nothing to find
                 path = (name, lang) if (name, lang) in doc.positions else (name,)
                 line, _ = doc.key_line(path)
                 for problem in check(render(text)):

@@ -544,7 +544,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
 
     @staticmethod
     def _markdown_renderer(config: MkDocsConfig):
-        """Staff Markdown of the data files rendered as the pages will render it (for the check)."""
+        """Staff Markdown rendered as the pages will render it, for the check (sanitize.py)."""
         import markdown as python_markdown
         md = python_markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
         return lambda text: md.reset().convert(text)
