@@ -403,16 +403,24 @@ def test_browser_notice_visible_on_every_template_language_and_width(repo_site):
     (".md-typeset .st-funding p.st-funding__text { color: #fff !important; }", "Kontrast"),
     (".st-banner { position: fixed; inset: 0; background: #fff; z-index: 9; }", "verdeckt"),
 ])
-def test_browser_check_sees_each_bypass(mini_site, css, expected):
+def test_browser_check_sees_each_bypass(mini_browser, css, expected):
     """The browser pass is no formality: CSS the build refuses is also what it would see."""
-    with serve(mini_site) as base, browser() as chromium:
-        # The site's CSP refuses inline styles (rightly); the test's own sheet is let in past it.
-        page = chromium.new_context(viewport=PHONE, bypass_csp=True).new_page()
-        page.goto(base, wait_until="load")
-        page.add_style_tag(content=css)
-        page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<div class=\"st-banner\"></div>')")
-        problems = page.evaluate(BROWSER_CHECK)
+    base, chromium = mini_browser
+    # The site's CSP refuses inline styles (rightly); the test's own sheet is let in past it.
+    context = chromium.new_context(viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    page.goto(base, wait_until="load")
+    page.add_style_tag(content=css)
+    page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<div class=\"st-banner\"></div>')")
+    problems = page.evaluate(BROWSER_CHECK)
+    context.close()
     assert any(expected in p for p in problems), problems
+
+
+@pytest.fixture(scope="module")
+def mini_browser(mini_site):
+    with serve(mini_site) as base, browser() as chromium:
+        yield base, chromium
 
 
 def test_style_attributes_around_the_notice_are_refused(mini_site):

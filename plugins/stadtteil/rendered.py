@@ -274,7 +274,7 @@ class CssCheck:
         page_dir = os.path.dirname(page)
         seen: set[str] = set()
 
-        def add_file(site_path: str, where_from: str, line: int | None) -> None:
+        def add_file(site_path: str) -> None:
             site_path = os.path.normpath(site_path).replace(os.sep, "/")
             if site_path in seen:
                 return
@@ -296,7 +296,7 @@ class CssCheck:
                     continue
                 target = url.split("?")[0].split("#")[0]
                 base = "" if target.startswith("/") else os.path.dirname(site_path)
-                add_file(os.path.join(base, target.lstrip("/")), where, import_line)
+                add_file(os.path.join(base, target.lstrip("/")))
 
         for el in _SHEET_ELEMENTS(root):
             if el.tag == "style":
@@ -309,15 +309,14 @@ class CssCheck:
                 for url, _line in sheet.imports:
                     if "://" not in url and not url.startswith("//"):
                         target = url.split("?")[0].split("#")[0]
-                        add_file(os.path.join("" if target.startswith("/") else page_dir, target.lstrip("/")),
-                                 f"site/{page}", el.sourceline)
+                        add_file(os.path.join("" if target.startswith("/") else page_dir, target.lstrip("/")))
                 continue
             if "stylesheet" not in (el.get("rel") or "").lower().split():
                 continue
             href = (el.get("href") or "").split("?")[0].split("#")[0]
             if not href or "://" in href or href.startswith("//") or href.startswith("data:"):
                 continue   # other hosts are refused by the CSP check; nothing to read here
-            add_file(os.path.join("" if href.startswith("/") else page_dir, href.lstrip("/")), page, None)
+            add_file(os.path.join("" if href.startswith("/") else page_dir, href.lstrip("/")))
         if not sheets:
             return problems
 
