@@ -45,8 +45,7 @@ FORBIDDEN = (
 )
 # On the elements the notice sits in, inherited text properties of the notice are set by the notice's
 # own shipped rules; a site may give its body another typeface or spacing, but never hide or move it.
-ANCESTOR_ALLOWED = ("font-family", "font-weight", "font-style", "letter-spacing", "word-spacing",
-                    "text-transform", "text-shadow", "writing-mode")
+ANCESTOR_ALLOWED = ("font-family", "font-weight", "font-style", "letter-spacing", "word-spacing")
 _DYNAMIC = re.compile(r":(hover|focus-within|focus-visible|focus|active|visited|target|link|any-link)\b")
 _VAR = re.compile(r"var\(\s*(--[\w-]+)")
 _NEGATIVE = re.compile(r"(^|[\s(,])-\s*[\d.]")
@@ -415,13 +414,12 @@ def _refused(decl: Declaration, is_own: bool) -> bool:
 
 def _describe(wrapper, is_own: bool) -> str:
     el = wrapper.etree_element
-    tag = el.tag if isinstance(el.tag, str) else "?"
-    classes = ".".join((el.get("class") or "").split())
-    label = f"<{tag}{' class=' + chr(34) + classes.replace('.', ' ') + chr(34) if classes else ''}>"
     if el.get("data-stadtteil-funding") is not None:
         return "die Förderleiste"
     if el.get("data-stadtteil-eu") is not None:
         return "das EU-Emblem oben"
+    classes = " ".join((el.get("class") or "").split())
+    label = f'<{el.tag}{f" class={chr(34)}{classes}{chr(34)}" if classes else ""}>'
     if is_own:
         return f"ein Element des Förderhinweises ({label})"
     return f"ein Element, in dem der Förderhinweis steht ({label})"
