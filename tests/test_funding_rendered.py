@@ -73,7 +73,7 @@ HARMLESS = ("/* a site's own, harmless styling */\n.md-typeset h1 { color: #1f3b
 def refused(tmp_path_factory) -> str:
     """One build of the mini site with every CSS bypass, a `<style>` in a theme override, and harmless CSS."""
     tmp = tmp_path_factory.mktemp("bypasses")
-    files = [name for name, _, _ in BYPASSES] + ["harmless.css"]
+    files = [name for name, _, _ in BYPASSES] + ["harmless.css", "theme.css"]
     project = mini_copy(tmp, "extra_css: [" + ", ".join(f"assets/{n}" for n in files) + "]\n")
     assets = project / "content" / "assets"
     assets.mkdir(parents=True)
@@ -83,6 +83,8 @@ def refused(tmp_path_factory) -> str:
     (assets / "harmless.css").write_text(HARMLESS)
     overrides = project / "overrides" / "partials"
     overrides.mkdir(parents=True)
+    (project / "overrides" / "assets").mkdir()
+    (project / "overrides" / "assets" / "theme.css").write_text(".md-footer-meta { height: 0; overflow: hidden; }\n")
     (overrides / "logo.html").write_text("{#- a site's own logo -#}\n" + OVERRIDE_STYLE + "\n<span>Logo</span>\n")
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("  font: false\n", "  font: false\n  custom_dir: overrides\n", 1))
@@ -108,6 +110,12 @@ def test_imported_sheet_is_checked_as_site_css(refused):
 def test_style_element_in_a_theme_override_is_refused_naming_the_template(refused):
     assert ("overrides/partials/logo.html, Zeile 2: Förderhinweis: Die Regel „.st-eu“ setzt „visibility: hidden“"
             in refused)
+
+
+def test_css_file_of_the_theme_folder_is_site_css(refused):
+    assert "overrides/assets/theme.css, Zeile 1: Förderhinweis: Die Regel „.md-footer-meta“ setzt „height: 0“" in refused
+    assert "overrides/assets/theme.css, Zeile 1: Förderhinweis: Die Regel „.md-footer-meta“ setzt „overflow: hidden“" \
+        in refused
 
 
 def test_each_mistake_is_reported_once_not_once_per_page(refused):
