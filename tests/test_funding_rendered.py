@@ -73,7 +73,7 @@ HARMLESS = ("/* a site's own, harmless styling */\n.md-typeset h1 { color: #1f3b
 def refused(tmp_path_factory) -> str:
     """One build of the mini site with every CSS bypass, a `<style>` in a theme override, and harmless CSS."""
     tmp = tmp_path_factory.mktemp("bypasses")
-    files = [name for name, _, _ in BYPASSES] + ["harmless.css"]
+    files = [name for name, _, _ in BYPASSES] + ["harmless.css", "theme.css"]
     project = mini_copy(tmp, "extra_css: [" + ", ".join(f"assets/{n}" for n in files) + "]\n")
     assets = project / "content" / "assets"
     assets.mkdir(parents=True)
@@ -83,6 +83,8 @@ def refused(tmp_path_factory) -> str:
     (assets / "harmless.css").write_text(HARMLESS)
     overrides = project / "overrides" / "partials"
     overrides.mkdir(parents=True)
+    (project / "overrides" / "assets").mkdir()
+    (project / "overrides" / "assets" / "theme.css").write_text(".md-footer-meta { height: 0; overflow: hidden; }\n")
     (overrides / "logo.html").write_text("{#- a site's own logo -#}\n" + OVERRIDE_STYLE + "\n<span>Logo</span>\n")
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("  font: false\n", "  font: false\n  custom_dir: overrides\n", 1))
@@ -108,6 +110,12 @@ def test_imported_sheet_is_checked_as_site_css(refused):
 def test_style_element_in_a_theme_override_is_refused_naming_the_template(refused):
     assert ("overrides/partials/logo.html, Zeile 2: Förderhinweis: Die Regel „.st-eu“ setzt „visibility: hidden“"
             in refused)
+
+
+def test_css_file_of_the_theme_folder_is_site_css(refused):
+    assert "overrides/assets/theme.css, Zeile 1: Förderhinweis: Die Regel „.md-footer-meta“ setzt „height: 0“" in refused
+    assert "overrides/assets/theme.css, Zeile 1: Förderhinweis: Die Regel „.md-footer-meta“ setzt „overflow: hidden“" \
+        in refused
 
 
 def test_each_mistake_is_reported_once_not_once_per_page(refused):
@@ -403,16 +411,24 @@ def test_browser_notice_visible_on_every_template_language_and_width(repo_site):
     (".md-typeset .st-funding p.st-funding__text { color: #fff !important; }", "Kontrast"),
     (".st-banner { position: fixed; inset: 0; background: #fff; z-index: 9; }", "verdeckt"),
 ])
-def test_browser_check_sees_each_bypass(mini_site, css, expected):
+def test_browser_check_sees_each_bypass(mini_browser, css, expected):
     """The browser pass is no formality: CSS the build refuses is also what it would see."""
-    with serve(mini_site) as base, browser() as chromium:
-        # The site's CSP refuses inline styles (rightly); the test's own sheet is let in past it.
-        page = chromium.new_context(viewport=PHONE, bypass_csp=True).new_page()
-        page.goto(base, wait_until="load")
-        page.add_style_tag(content=css)
-        page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<div class=\"st-banner\"></div>')")
-        problems = page.evaluate(BROWSER_CHECK)
+    base, chromium = mini_browser
+    # The site's CSP refuses inline styles (rightly); the test's own sheet is let in past it.
+    context = chromium.new_context(viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    page.goto(base, wait_until="load")
+    page.add_style_tag(content=css)
+    page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<div class=\"st-banner\"></div>')")
+    problems = page.evaluate(BROWSER_CHECK)
+    context.close()
     assert any(expected in p for p in problems), problems
+
+
+@pytest.fixture(scope="module")
+def mini_browser(mini_site):
+    with serve(mini_site) as base, browser() as chromium:
+        yield base, chromium
 
 
 def test_style_attributes_around_the_notice_are_refused(mini_site):

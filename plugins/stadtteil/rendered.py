@@ -45,8 +45,7 @@ FORBIDDEN = (
 )
 # On the elements the notice sits in, inherited text properties of the notice are set by the notice's
 # own shipped rules; a site may give its body another typeface or spacing, but never hide or move it.
-ANCESTOR_ALLOWED = ("font-family", "font-weight", "font-style", "letter-spacing", "word-spacing",
-                    "text-transform", "text-shadow", "writing-mode")
+ANCESTOR_ALLOWED = ("font-family", "font-weight", "font-style", "letter-spacing", "word-spacing")
 _DYNAMIC = re.compile(r":(hover|focus-within|focus-visible|focus|active|visited|target|link|any-link)\b")
 _VAR = re.compile(r"var\(\s*(--[\w-]+)")
 _NEGATIVE = re.compile(r"(^|[\s(,])-\s*[\d.]")
@@ -274,7 +273,7 @@ class CssCheck:
         page_dir = os.path.dirname(page)
         seen: set[str] = set()
 
-        def add_file(site_path: str, where_from: str, line: int | None) -> None:
+        def add_file(site_path: str) -> None:
             site_path = os.path.normpath(site_path).replace(os.sep, "/")
             if site_path in seen:
                 return
@@ -296,7 +295,7 @@ class CssCheck:
                     continue
                 target = url.split("?")[0].split("#")[0]
                 base = "" if target.startswith("/") else os.path.dirname(site_path)
-                add_file(os.path.join(base, target.lstrip("/")), where, import_line)
+                add_file(os.path.join(base, target.lstrip("/")))
 
         for el in _SHEET_ELEMENTS(root):
             if el.tag == "style":
@@ -309,15 +308,14 @@ class CssCheck:
                 for url, _line in sheet.imports:
                     if "://" not in url and not url.startswith("//"):
                         target = url.split("?")[0].split("#")[0]
-                        add_file(os.path.join("" if target.startswith("/") else page_dir, target.lstrip("/")),
-                                 f"site/{page}", el.sourceline)
+                        add_file(os.path.join("" if target.startswith("/") else page_dir, target.lstrip("/")))
                 continue
             if "stylesheet" not in (el.get("rel") or "").lower().split():
                 continue
             href = (el.get("href") or "").split("?")[0].split("#")[0]
             if not href or "://" in href or href.startswith("//") or href.startswith("data:"):
                 continue   # other hosts are refused by the CSP check; nothing to read here
-            add_file(os.path.join("" if href.startswith("/") else page_dir, href.lstrip("/")), page, None)
+            add_file(os.path.join("" if href.startswith("/") else page_dir, href.lstrip("/")))
         if not sheets:
             return problems
 
@@ -416,13 +414,12 @@ def _refused(decl: Declaration, is_own: bool) -> bool:
 
 def _describe(wrapper, is_own: bool) -> str:
     el = wrapper.etree_element
-    tag = el.tag if isinstance(el.tag, str) else "?"
-    classes = ".".join((el.get("class") or "").split())
-    label = f"<{tag}{' class=' + chr(34) + classes.replace('.', ' ') + chr(34) if classes else ''}>"
     if el.get("data-stadtteil-funding") is not None:
         return "die Förderleiste"
     if el.get("data-stadtteil-eu") is not None:
         return "das EU-Emblem oben"
+    classes = " ".join((el.get("class") or "").split())
+    label = f'<{el.tag}{f" class={chr(34)}{classes}{chr(34)}" if classes else ""}>'
     if is_own:
         return f"ein Element des Förderhinweises ({label})"
     return f"ein Element, in dem der Förderhinweis steht ({label})"
