@@ -73,7 +73,7 @@ HARMLESS = ("/* a site's own, harmless styling */\n.md-typeset h1 { color: #1f3b
 def refused(tmp_path_factory) -> str:
     """One build of the mini site with every CSS bypass, a `<style>` in a theme override, and harmless CSS."""
     tmp = tmp_path_factory.mktemp("bypasses")
-    files = [name for name, _, _ in BYPASSES] + ["harmless.css", "theme.css"]
+    files = [name for name, _, _ in BYPASSES] + ["harmless.css", "theme.css", "pushdown.css"]
     project = mini_copy(tmp, "extra_css: [" + ", ".join(f"assets/{n}" for n in files) + "]\n")
     assets = project / "content" / "assets"
     assets.mkdir(parents=True)
@@ -81,6 +81,8 @@ def refused(tmp_path_factory) -> str:
         (assets / name).write_text(f"/* {name} */\n{css}\n")
     (assets / "imported.css").write_text(IMPORTED + "\n")
     (assets / "harmless.css").write_text(HARMLESS)
+    (assets / "pushdown.css").write_text("/* pushdown.css */\nbody { padding-top: 2000px; }\n"
+                                         ".md-skip { display: block; height: 100rem; }\n")
     overrides = project / "overrides" / "partials"
     overrides.mkdir(parents=True)
     (project / "overrides" / "assets").mkdir()
@@ -120,6 +122,33 @@ def test_css_file_of_the_theme_folder_is_site_css(refused):
 
 def test_each_mistake_is_reported_once_not_once_per_page(refused):
     assert refused.count("content/assets/footer.css, Zeile 2") == 1
+
+
+def test_pushing_the_emblem_below_the_first_screen_is_refused(refused):
+    # Space above the emblem from the elements it sits in, or a taller element before it (the skip link).
+    assert ("content/assets/pushdown.css, Zeile 2: Förderhinweis: Die Regel „body“ setzt „padding-top: 2000px“ "
+            "für ein Element, in dem das EU-Emblem steht") in refused
+    assert "content/assets/pushdown.css, Zeile 3: Förderhinweis: Die Regel „.md-skip“ setzt „height: 100rem“" in refused
+    assert "ohne Scrollen zu sehen sein" in refused
+
+
+def test_language_bar_may_not_push_the_emblem_down(repo_site, tmp_path):
+    """The language bar stands before the emblem on every page of a site in several languages."""
+    from stadtteil import rendered
+    import material
+    check = rendered.CssCheck(rendered.shipped_css([THEME, Path(material.__file__).parent / "templates"]))
+    (repo_site / "assets" / "probe-first-screen.css").write_text(
+        "nav.st-languages li { display: block; height: 900px; }\n.st-languages a { color: #036; }\n")
+    try:
+        page = parse((repo_site / "index.html").read_bytes())
+        head = page.el[0].find(".//head")
+        head.append(head.makeelement("link", {"rel": "stylesheet", "href": "assets/probe-first-screen.css"}))
+        problems = check.check_page(page.el[0], "index.html", repo_site)
+    finally:
+        (repo_site / "assets" / "probe-first-screen.css").unlink()
+    texts = [p.message for p in problems]
+    assert any("„height: 900px“ für ein Element vor dem EU-Emblem" in t for t in texts), texts
+    assert not any("color" in t for t in texts), texts   # colours of the language bar may change
 
 
 def test_harmless_site_css_passes(refused):

@@ -55,6 +55,9 @@ RULE_HINT = ("Eigenes CSS (extra_css, ein Theme-Ordner, <style>) darf den Förde
              "das EU-Emblem oben, ihre Logos und die Elemente, in denen sie stehen – nicht ausblenden, "
              "verkleinern, verschieben, überdecken oder umfärben. Entfernen Sie die Angabe oder schränken "
              "Sie den Selektor auf andere Elemente ein.")
+FIRST_SCREEN_HINT = ("Das EU-Emblem mit „Kofinanziert von der Europäischen Union“ muss beim Öffnen jeder Seite ohne "
+                     "Scrollen zu sehen sein. Eigenes CSS darf die Elemente davor (Sprachleiste, Sprunglink) und die "
+                     "Elemente, in denen es steht, nicht vergrößern oder auseinanderschieben. Entfernen Sie die Angabe.")
 OVERLAY_HINT = ("Eigenes CSS darf keine Ebenen über die Seite legen: kein „position: fixed“ oder „sticky“, "
                 "„position: absolute“ nur ohne z-index und ohne volle Breite oder Höhe, „position: relative“ "
                 "nur ohne Verschiebung (top, left …) und kein „transform“, „translate“, „scale“ oder „rotate“. "
@@ -329,6 +332,7 @@ class CssCheck:
             wrappers = _wrapper_path(root, notice)
             ancestors.extend(wrappers[:-1])
             own.extend(wrappers[-1].iter_subtree())
+        problems += self._first_screen(root, sheets)
         overridden: list[tuple[str, Rule, Declaration, str]] = []
         reported: set[tuple] = set()
         for wrappers, is_own in ((own, True), (ancestors, False)):
@@ -359,6 +363,38 @@ class CssCheck:
                     problems.append(self._error(
                         where, decl.line + offset, f"Die Regel „{rule.selector}“ ändert die Variable „{decl.name}“, die "
                         f"das mitgelieferte CSS für den Förderhinweis verwendet ({what}).", RULE_HINT))
+        return problems
+
+    def _first_screen(self, root, sheets) -> list[DataError]:
+        """The EU emblem must be seen without scrolling: nothing before it in the page (the language bar,
+        the skip link, even <head>'s elements made visible) and none of the elements it sits in may be
+        made taller or pushed apart by site CSS, or the emblem slides below the first screen."""
+        strip = root.xpath("//*[@data-stadtteil-eu]")
+        if not strip:
+            return []
+        strip = strip[0]
+        containers = set(strip.iterancestors())
+        before, around = [], []
+        for wrapper in cssselect2.ElementWrapper.from_html_root(root).iter_subtree():
+            element = wrapper.etree_element
+            if element is strip:
+                break
+            (around if element in containers else before).append(wrapper)
+        problems, reported = [], set()
+        for wrappers, refused, what in ((before, _pushes_down, "ein Element vor dem EU-Emblem"),
+                                        (around, _spaces_out, "ein Element, in dem das EU-Emblem steht")):
+            for wrapper in wrappers:
+                for where, sheet, offset in sheets:
+                    for _spec, _order, _pseudo, index in sheet.matcher.match(wrapper):
+                        rule = sheet.rules[index]
+                        for decl in rule.declarations:
+                            key = (where, decl.line, rule.selector, decl.name)
+                            if key in reported or not refused(decl):
+                                continue
+                            reported.add(key)
+                            problems.append(self._error(
+                                where, decl.line + offset, f"Die Regel „{rule.selector}“ setzt „{decl.name}: "
+                                f"{decl.value}“ für {what} ({_label(wrapper.etree_element)}).", FIRST_SCREEN_HINT))
         return problems
 
     def _style_attributes(self, notices, page: str) -> list[DataError]:
@@ -400,6 +436,32 @@ class CssCheck:
     @staticmethod
     def _error(where: str, line: int | None, message: str, hint: str) -> DataError:
         return DataError(where, line, None, "Förderhinweis: " + message, hint)
+
+
+# Before the emblem, anything that gives a box height or space pushes the emblem down; colours may change.
+_BOX_SIZE = ("display", "height", "min-height", "max-height", "block-size", "min-block-size", "max-block-size",
+             "width", "min-width", "inline-size", "min-inline-size", "padding", "margin", "border", "font",
+             "line-height", "content", "flex", "grid", "writing-mode", "zoom", "float", "position", "top",
+             "bottom", "inset", "white-space", "word-break", "overflow-wrap", "letter-spacing", "word-spacing",
+             "column", "columns", "aspect-ratio", "transform", "translate", "scale", "rotate", "visibility")
+
+
+def _pushes_down(decl: Declaration) -> bool:
+    return any(decl.name == f or decl.name.startswith(f + "-") for f in _BOX_SIZE)
+
+
+def _spaces_out(decl: Declaration) -> bool:
+    """Space above the emblem from the elements it sits in (body { padding-top: 2000px })."""
+    name = decl.name
+    if name.startswith(("padding", "margin", "border")) and not name.endswith(("color", "style", "radius")):
+        return bool(re.search(r"[1-9]", decl.value))
+    return name in ("row-gap", "gap", "grid-template-rows", "grid-auto-rows", "display", "flex-direction",
+                    "align-items", "align-content", "justify-content", "place-content", "writing-mode")
+
+
+def _label(el) -> str:
+    classes = " ".join((el.get("class") or "").split())
+    return f'<{el.tag}{f" class={chr(34)}{classes}{chr(34)}" if classes else ""}>'
 
 
 def _refused(decl: Declaration, is_own: bool) -> bool:
