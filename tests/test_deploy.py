@@ -224,7 +224,9 @@ def pipeline_copy(tmp_path: Path) -> Path:
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     for logo in ("mags", "mkffi", "kpk-nrw", "stadt-bottrop", "traeger"):
-        Image.new("RGB", (300, 100), (20, 60, 120)).save(project / "logos" / f"{logo}.png")
+        image = Image.new("RGB", (300, 100), "white")   # a logo shows something: one flat colour is refused
+        image.paste((20, 60, 120), (20, 20, 280, 80))
+        image.save(project / "logos" / f"{logo}.png")
         text = text.replace(f"{{id: {logo}, alt:", f"{{id: {logo}, file: logos/{logo}.png, alt:")
     config.write_text(text, encoding="utf-8")
     from realsite import without_placeholders   # and the Impressum's real names and addresses

@@ -18,6 +18,7 @@ from html import unescape as html_unescape
 import posixpath
 import re
 import shutil
+import stat
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,7 +41,7 @@ from .. import csp
 from ..filekind import is_image
 from ..csp import add_meta as add_csp
 from ..errors import DataErrors
-from ..inputs import site_inputs
+from ..inputs import MAX_MARKDOWN_BYTES, site_inputs
 from ..imagecheck import sha256, theme_images
 from ..helper import Helper
 from ..sitecheck import SiteCheck
@@ -536,7 +537,13 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         from mkdocs.utils.meta import get_data
         render, found = self._markdown_renderer(config), []
         docs = Path(config.docs_dir)
-        for path in sorted(docs.rglob("*.md")):
+        # Links and special files are reported by inputs.py and never read: walk without following them.
+        pages = sorted(Path(folder) / name for folder, _, names in os.walk(docs, followlinks=False)
+                       for name in names if name.endswith(".md"))
+        for path in pages:
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MARKDOWN_BYTES:
+                continue
             source = path.read_text(encoding="utf-8", errors="replace")
             body, _ = get_data(source)
             found += sanitize.page_problems(render(body), source, f"content/{path.relative_to(docs).as_posix()}")
