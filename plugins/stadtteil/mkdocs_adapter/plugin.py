@@ -614,7 +614,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                                            "schwerer Sprache.")
         else:
             note = i18n.gettext(self.lang, "Diese Seite ist noch nicht übersetzt. Hier steht sie auf Deutsch.")
-        return f'<p class="st-untranslated">{note}</p>\n<div lang="de">\n{html}\n</div>'
+        return f'<p class="st-untranslated">{note}</p>\n<div lang="de" dir="ltr">\n{html}\n</div>'
 
     @staticmethod
     def _image_source(src: str, page: Page) -> str | None:
@@ -676,7 +676,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
 
         html = re.sub(r'<a href="([^"#:]*)" class="md-nav__link[^"]*">', link, html)
         if page.url in self.fallback_urls:
-            html = html.replace('<nav class="md-nav md-nav--secondary"', '<nav lang="de" class="md-nav md-nav--secondary"')
+            html = html.replace('<nav class="md-nav md-nav--secondary"', '<nav lang="de" dir="ltr" class="md-nav md-nav--secondary"')
         return html
 
     # on_env: mkdocs makes a new theme environment for every language's build; with the shared
