@@ -372,3 +372,25 @@ def test_german_names_are_isolated_on_arabic_pages(site):
                 problems.append(f"{html.relative_to(site)}: <{text.parent.name}> „{text.strip()[:60]}“")
     assert seen > 100, seen
     assert problems == [], problems
+
+
+def test_focus_is_not_hidden_under_the_sticky_header(site):
+    # WCAG 2.2, 2.4.11: walking back with Shift+Tab scrolls each link to the top edge, where Material's
+    # sticky header sits; the scroll padding keeps it below.
+    covered = []
+    with serve(site) as base, browser() as chromium:
+        for viewport in (DESKTOP, PHONE):
+            page = chromium.new_page(viewport=viewport)
+            for path in ("hilfe-finden/", "ar/angebote/"):
+                page.goto(base + path)
+                page.locator("footer a").last.focus()
+                for _ in range(40):
+                    page.keyboard.press("Shift+Tab")
+                    where = page.evaluate("""() => { const a = document.activeElement, r = a.getBoundingClientRect();
+                        const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
+                        return r.height && getComputedStyle(a).visibility !== 'hidden' && r.top < header - 1
+                            ? `${a.textContent.trim().slice(0, 30)}: ${Math.round(r.top)} < ${Math.round(header)}` : null; }""")
+                    if where:
+                        covered.append(f"{viewport['width']}px {path}: {where}")
+            page.close()
+    assert covered == [], covered
