@@ -394,3 +394,13 @@ def test_focus_is_not_hidden_under_the_sticky_header(site):
                         covered.append(f"{viewport['width']}px {path}: {where}")
             page.close()
     assert covered == [], covered
+
+
+def test_german_names_in_translated_text_are_isolated_but_never_inside_tags():
+    from stadtteil.bidi import isolate_names
+    names = ["!Gemeinsam in Batenbrock", "Horster Straße 228", "A & B e.V."]
+    html = ('<p title="!Gemeinsam in Batenbrock">نحن „!Gemeinsam in Batenbrock“ في <bdi>Horster Straße 228</bdi>'
+            ' مع A &amp; B e.V.</p>')
+    assert isolate_names(html, names) == (
+        '<p title="!Gemeinsam in Batenbrock">نحن „<bdi lang="de">!Gemeinsam in Batenbrock</bdi>“ في '
+        '<bdi>Horster Straße 228</bdi> مع <bdi lang="de">A &amp; B e.V.</bdi></p>')

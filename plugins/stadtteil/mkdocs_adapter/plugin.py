@@ -37,6 +37,7 @@ from .. import production as production_rules
 from .. import revisions
 from .. import sanitize
 from .. import csp
+from .. import bidi
 from ..filekind import is_image
 from ..csp import add_meta as add_csp
 from ..errors import DataErrors
@@ -601,6 +602,10 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         if not page.file.generated_by and page.file.abs_src_path:
             self._content_problems += sanitize.page_problems(html, Path(page.file.abs_src_path).read_text(encoding="utf-8"),
                                                             f"content/{page.file.src_uri}")
+        if i18n.language(self.lang).direction == "rtl" and self.project is not None:
+            office = self.project.office
+            html = bidi.isolate_names(html, [office.project, office.name, office.carrier,
+                                                  office.address.street])
         return csp.mark_content(self._mark_fallback(html, page))
 
     def _mark_fallback(self, html: str, page: Page) -> str:
