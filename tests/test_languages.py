@@ -336,7 +336,7 @@ def test_missing_translations_fall_back_to_marked_german_and_are_reported(tmp_pa
     # The A–Z list of help shortens the German description; the shortened text stays inside its lang="de" span.
     html = (out / "en" / "hilfe-finden" / "index.html").read_text(encoding="utf-8")
     line = next(li for li in html.splitlines() if 'href="asd/"' in li)
-    assert line.count("<span") == line.count("</span>") and '<span lang="de">Berät und unterstützt Familien' in line
+    assert line.count("<span") == line.count("</span>") and '<span lang="de" dir="ltr">Berät und unterstützt Familien' in line
     assert "…</span>" in line
     report = subprocess.run([sys.executable, "-m", "stadtteil.cli", "translations", "-f", str(project / "mkdocs.yml")],
                             capture_output=True, text=True, cwd=REPO)
@@ -350,6 +350,6 @@ def test_shortened_fallback_text_keeps_its_markup_whole():
     from stadtteil import formatting as fmt
     value = {"de": "Ein langer deutscher Text, der im Verzeichnis gekürzt wird, weil er nicht passt."}
     short = fmt.marked(value, "en", 30)
-    assert short.startswith('<span lang="de">') and short.endswith("…</span>") and len(short) < 60
+    assert short.startswith('<span lang="de" dir="ltr">') and short.endswith("…</span>") and len(short) < 60
     assert fmt.marked(value, "de", 30) == "Ein langer deutscher Text…"
     assert fmt.marked(value, "de") == value["de"]

@@ -41,12 +41,13 @@ def shorten(value: str, limit: int | None) -> str:
 
 
 def marked(value: dict[str, str] | None, lang: str = "de", limit: int | None = None) -> Markup:
-    """Inline text for HTML: a German fallback carries lang="de", so screen readers switch voice.
+    """Inline text for HTML: a German fallback carries lang="de", so screen readers switch voice, and dir="ltr",
+    so that inside Arabic it stays one isolated run („!Gemeinsam“ would otherwise lose its „!“ to the far end).
 
     ``limit`` shortens the text itself, before the markup is added: cutting the marked-up result would
     cut off the closing tag."""
     if is_fallback(value, lang):
-        return Markup('<span lang="de">%s</span>') % shorten(value["de"], limit)
+        return Markup('<span lang="de" dir="ltr">%s</span>') % shorten(value["de"], limit)
     return escape(shorten(text(value, lang), limit))
 
 
@@ -56,7 +57,7 @@ def marked_block(value: dict[str, str] | None, lang: str = "de") -> Markup:
         return Markup(text(value, lang))
     from .i18n import gettext
     note = gettext(lang, "Dieser Text ist noch nicht übersetzt. Hier steht er auf Deutsch.")
-    return Markup('<p class="st-untranslated">%s</p>\n\n<div lang="de" markdown="1">\n\n' % escape(note)
+    return Markup('<p class="st-untranslated">%s</p>\n\n<div lang="de" dir="ltr" markdown="1">\n\n' % escape(note)
                   + value["de"] + "\n\n</div>")
 
 

@@ -363,7 +363,7 @@ def _german_only(markdown: str, lang: str) -> str:
     if body.startswith("# "):
         body = body.split("\n", 1)[1]      # the translated title replaces the German heading
     return (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n\n# {title}\n\n"
-            f'<p class="st-untranslated">{note}</p>\n\n<div lang="de" markdown="1">\n\n{body}\n\n</div>\n')
+            f'<p class="st-untranslated">{note}</p>\n\n<div lang="de" dir="ltr" markdown="1">\n\n{body}\n\n</div>\n')
 
 
 SEARCH = "suche.md"

@@ -38,6 +38,7 @@ from .. import production as production_rules
 from .. import revisions
 from .. import sanitize
 from .. import csp
+from .. import bidi
 from ..filekind import is_image
 from ..csp import add_meta as add_csp
 from ..errors import DataErrors
@@ -608,6 +609,10 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         if not page.file.generated_by and page.file.abs_src_path:
             self._content_problems += sanitize.page_problems(html, Path(page.file.abs_src_path).read_text(encoding="utf-8"),
                                                             f"content/{page.file.src_uri}")
+        if i18n.language(self.lang).direction == "rtl" and self.project is not None:
+            office = self.project.office
+            html = bidi.isolate_names(html, [office.project, office.name, office.carrier,
+                                                  office.address.street])
         return csp.mark_content(self._mark_fallback(html, page))
 
     def _mark_fallback(self, html: str, page: Page) -> str:
@@ -621,7 +626,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                                            "schwerer Sprache.")
         else:
             note = i18n.gettext(self.lang, "Diese Seite ist noch nicht übersetzt. Hier steht sie auf Deutsch.")
-        return f'<p class="st-untranslated">{note}</p>\n<div lang="de">\n{html}\n</div>'
+        return f'<p class="st-untranslated">{note}</p>\n<div lang="de" dir="ltr">\n{html}\n</div>'
 
     @staticmethod
     def _image_source(src: str, page: Page) -> str | None:
@@ -683,7 +688,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
 
         html = re.sub(r'<a href="([^"#:]*)" class="md-nav__link[^"]*">', link, html)
         if page.url in self.fallback_urls:
-            html = html.replace('<nav class="md-nav md-nav--secondary"', '<nav lang="de" class="md-nav md-nav--secondary"')
+            html = html.replace('<nav class="md-nav md-nav--secondary"', '<nav lang="de" dir="ltr" class="md-nav md-nav--secondary"')
         return html
 
     # on_env: mkdocs makes a new theme environment for every language's build; with the shared
