@@ -291,8 +291,9 @@ def test_phone_menu_opens_with_the_keyboard_and_hides_closed_links(site):
         page.keyboard.press("Escape")
         assert not page.evaluate("document.getElementById('__drawer').checked")
         # The drawer hides after its closing transition: wait for that state, not for a guessed time.
-        page.wait_for_function("getComputedStyle(document.querySelector('.md-sidebar--primary')).visibility"
-                               " === 'hidden'", timeout=5000)
+        # (expect() polls from Playwright's own script: the page's CSP forbids wait_for_function's eval.)
+        from playwright.sync_api import expect
+        expect(page.locator(".md-sidebar--primary")).to_have_css("visibility", "hidden", timeout=5000)
 
 
 def test_timetable_time_axis_only_where_it_is_a_grid(site):
