@@ -23,11 +23,8 @@ from .messages import translate
 from .models import Date, _fail, _list
 from .yamlsource import load_file
 
-RASTER_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".avif"}
-VIDEO_SUFFIXES = {".mp4", ".webm", ".m4v", ".mov"}
 # Everything that shows people needs a record: photos, graphics and (sign-language) videos. Which
-# files these are is decided by their bytes (filekind.py); the names are for messages and old callers.
-IMAGE_SUFFIXES = RASTER_SUFFIXES | {".svg", ".ico"} | VIDEO_SUFFIXES
+# files these are is decided by their bytes (filekind.py), never by their names.
 
 
 class Consent(BaseModel):
