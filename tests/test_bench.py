@@ -3,8 +3,6 @@ are the fonts Chromium downloads for it, and its byte count matches what Chromiu
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -21,13 +19,8 @@ PAGES = ["", "ar/", "ar/suche/", "uk/suche/", "en/angebote/muettercafe/", "de-LS
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("bench") / "site"
-    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(REPO / "mkdocs.yml"), "-d",
-                             str(out)], capture_output=True, text=True,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-11-24"})
-    assert result.returncode == 0, result.stderr
-    return out
+def site(full_site) -> Path:
+    return full_site
 
 
 def test_unicode_ranges_are_read_as_browsers_read_them():

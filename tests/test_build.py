@@ -1,6 +1,7 @@
-"""The real mkdocs build, of the small fixture site and of the repository's own content.
+"""The real mkdocs build, of the small fixture site and of the frozen snapshot of the office's data.
 
-Each build runs the `stadtteil build` command in a subprocess, exactly as `make site` does.
+Each build runs the `stadtteil build` command in a subprocess, exactly as `make site` does; the
+unchanged fixtures are built once per session (conftest.py).
 """
 
 from __future__ import annotations
@@ -17,8 +18,13 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURE = REPO / "tests" / "fixtures" / "mini"
+from sites import BATENBROCK, DAY, MINI as FIXTURE, copy_project
+
+
+def unexpected_warnings(result: subprocess.CompletedProcess) -> list[str]:
+    # Not --strict (that is the production build, which refuses the placeholder logos); instead no
+    # warning other than the placeholder notice may appear.
+    return [line for line in result.stderr.splitlines() if "WARNING" in line and "Platzhalter" not in line]
 
 
 def run_build(project: Path, site: Path, *extra: str, today: str | None = None) -> subprocess.CompletedProcess:
@@ -28,10 +34,7 @@ def run_build(project: Path, site: Path, *extra: str, today: str | None = None) 
     result = subprocess.run(
         [sys.executable, "-m", "stadtteil.cli", "build", "-f", str(project / "mkdocs.yml"), "-d", str(site), *extra],
         capture_output=True, text=True, env=env, cwd=project)
-    # Not --strict (that is the production build, which refuses the placeholder logos); instead no
-    # warning other than the placeholder notice may appear.
-    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line and "Platzhalter" not in line]
-    assert not warnings, warnings
+    assert not unexpected_warnings(result)
     return result
 
 
@@ -81,10 +84,9 @@ def broken_links(site: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def fixture_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("mini") / "site"
-    result = run_build(FIXTURE, site)
-    assert result.returncode == 0, result.stdout + result.stderr
+def fixture_site(mini_build) -> Path:
+    site, result = mini_build
+    assert not unexpected_warnings(result)
     return site
 
 
@@ -221,10 +223,10 @@ def copy_fixture(tmp_path: Path) -> Path:
     return project
 
 
-def test_broken_data_fails_with_german_message_and_keeps_old_site(tmp_path):
+def test_broken_data_fails_with_german_message_and_keeps_old_site(mini_site, tmp_path):
     project = copy_fixture(tmp_path)
     site = tmp_path / "site"
-    assert run_build(project, site).returncode == 0
+    shutil.copytree(mini_site, site)   # the site published before
     before = tree_digest(site)
     offer = project / "offers" / "naehtreff.yml"
     offer.write_text(offer.read_text().replace("weekly: [do]", "weekly: [donnerstag]"))
@@ -240,11 +242,11 @@ def test_broken_data_fails_with_german_message_and_keeps_old_site(tmp_path):
     assert not (tmp_path / "site.new").exists()
 
 
-def test_plain_mkdocs_build_also_stops_before_cleaning_the_site(tmp_path):
+def test_plain_mkdocs_build_also_stops_before_cleaning_the_site(mini_site, tmp_path):
     # Staff or a pipeline may call mkdocs directly: validation runs before mkdocs empties site_dir.
     project = copy_fixture(tmp_path)
     site = tmp_path / "site"
-    assert run_build(project, site).returncode == 0
+    shutil.copytree(mini_site, site)   # the site published before
     before = tree_digest(site)
     (project / "offers" / "naehtreff.yml").write_text("title: Nähtreff\ncategory: begegnung\nschedule:\n\t- weekly: [do]\n")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"),
@@ -274,29 +276,28 @@ def test_unknown_marker_in_content_is_reported(tmp_path):
     assert "content/index.md" in result.stderr and "stadtteil:heute" in result.stderr
 
 
-# --- the repository's own site ---------------------------------------------------------------------
+# --- the office's site (frozen snapshot, tests/fixtures/batenbrock) ---------------------------------
 
 @pytest.fixture(scope="module")
-def repo_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("repo") / "site"
-    result = run_build(REPO, site, today="2026-11-24")
-    assert result.returncode == 0, result.stdout + result.stderr
+def repo_site(full_build) -> Path:
+    site, result = full_build
+    assert not unexpected_warnings(result)
     return site
 
 
 def ids(folder: str) -> list[str]:
-    return sorted(p.stem for p in (REPO / folder).glob("*.yml"))
+    return sorted(p.stem for p in (BATENBROCK / folder).glob("*.yml"))
 
 
 def test_repo_has_real_content():
-    # The seed names 15 offers and 17 cooperation partners; all are in the repository as data.
+    # The seed names 15 offers and 17 cooperation partners; all are in the snapshot as data.
     assert len(ids("offers")) >= 15 and len(ids("partners")) >= 15 and len(ids("events")) >= 4
 
 
 def test_every_offer_event_and_partner_has_its_page(repo_site):
     for folder, section in (("offers", "angebote"), ("events", "termine"), ("partners", "hilfe-finden")):
         for item_id in ids(folder):
-            data = yaml.safe_load((REPO / folder / f"{item_id}.yml").read_text(encoding="utf-8"))
+            data = yaml.safe_load((BATENBROCK / folder / f"{item_id}.yml").read_text(encoding="utf-8"))
             title = data.get("title") or data.get("name")
             title = title["de"] if isinstance(title, dict) else title
             soup = page(repo_site, f"{section}/{item_id}/")
@@ -326,9 +327,9 @@ def test_data_pages_rendered_beforehand_are_what_mkdocs_makes(repo_site, tmp_pat
     process for the other languages. Every file of the site, all languages, must be the same as when
     mkdocs renders every page itself: HTML, tables of contents, anchors, search page."""
     site = tmp_path / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-11-24", "STADTTEIL_PRERENDER": "0"}
-    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(REPO / "mkdocs.yml"),
-                             "-d", str(site)], capture_output=True, text=True, env=env, cwd=REPO)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": DAY, "STADTTEIL_PRERENDER": "0"}
+    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(BATENBROCK / "mkdocs.yml"),
+                             "-d", str(site)], capture_output=True, text=True, env=env, cwd=BATENBROCK)
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(list(site.rglob("index.html"))) > 300
     assert differing_files(repo_site, site) == []
@@ -336,7 +337,7 @@ def test_data_pages_rendered_beforehand_are_what_mkdocs_makes(repo_site, tmp_pat
 
 def test_every_data_page_is_rendered_beforehand_and_a_page_naming_a_md_file_is_not():
     """The equivalence above only means something if the fast path is taken: every data page of
-    the repository in every language is rendered beforehand; a page whose Markdown links a .md file
+    the office's data in every language is rendered beforehand; a page whose Markdown links a .md file
     (mkdocs rewrites those links) or has no title is left to mkdocs."""
     import datetime as dt
     from mkdocs.config import load_config
@@ -344,13 +345,13 @@ def test_every_data_page_is_rendered_beforehand_and_a_page_naming_a_md_file_is_n
     from stadtteil.mkdocs_adapter.prerender import Prerenderer
     from stadtteil.models import Settings
     from stadtteil.pages import build_pages, default_pages
-    config = load_config(str(REPO / "mkdocs.yml"))
+    config = load_config(str(BATENBROCK / "mkdocs.yml"))
     options = config.plugins["stadtteil"].config
     settings = Settings.model_validate({k: options[k] for k in ("categories", "audiences", "topics", "partner_kinds")
                                         if options[k] is not None})
-    project = load_project(REPO, settings)
+    project = load_project(BATENBROCK, settings)
     renderer = Prerenderer(config.markdown_extensions, config.mdx_configs or {})
-    today = dt.date(2026, 11, 24)
+    today = dt.date.fromisoformat(DAY)
     for lang in ("de", "en", "tr", "ar", "uk", "de-LS"):
         pages = build_pages(project, today, lang=lang) + default_pages(project, today, lang=lang)
         assert len(pages) > 50
@@ -378,20 +379,17 @@ def test_repo_site_has_no_broken_links(repo_site):
 # --- the preview (`make serve`): one language, fast, never published -------------------------------
 
 def repo_copy(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", "site.*", ".git",
-                                                                 ".cache", "__pycache__", "bench", "tests"))
-    return project
+    return copy_project(BATENBROCK, tmp_path / "project")
 
 
 def preview_env(language: str, **extra: str) -> dict:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-11-24",
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": DAY,
             "STADTTEIL_PREVIEW_LANGUAGE": language, **extra}
 
 
 def test_preview_builds_german_and_one_language_at_their_usual_addresses(tmp_path):
     site = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)],
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(BATENBROCK / "mkdocs.yml"), "-d", str(site)],
                             capture_output=True, text=True, env=preview_env("en"))
     assert result.returncode == 0, result.stderr
     assert "Vorschau: nur de, en" in result.stderr
@@ -406,7 +404,7 @@ def test_preview_builds_german_and_one_language_at_their_usual_addresses(tmp_pat
 def test_preview_setting_never_reaches_a_published_site(tmp_path):
     # `stadtteil build` builds every language even with the variable set, and says so.
     site = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(REPO / "mkdocs.yml"),
+    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(BATENBROCK / "mkdocs.yml"),
                              "-d", str(site)], capture_output=True, text=True, env=preview_env("en"))
     assert result.returncode == 0, result.stderr
     assert "gilt nur für die Vorschau" in result.stderr
@@ -414,7 +412,7 @@ def test_preview_setting_never_reaches_a_published_site(tmp_path):
     # A production build with the variable (mkdocs directly, as a pipeline might) refuses; so does a typo.
     for language, env, words in (("en", {"STADTTEIL_PRODUCTION": "1"}, "Produktions-Bau"),
                                  ("englisch", {}, "diese Sprache gibt es nicht; möglich sind de, en")):
-        failed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(REPO / "mkdocs.yml"),
+        failed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(BATENBROCK / "mkdocs.yml"),
                                  "-d", str(tmp_path / "other")], capture_output=True, text=True,
                                 env=preview_env(language, **env))
         assert failed.returncode != 0 and words in failed.stderr, failed.stderr

@@ -27,6 +27,8 @@ from stadtteil.loader import load_project
 from stadtteil.models import ScheduleRule
 from stadtteil.schedule import TZ, Calendar, rule_dates, sessions
 
+from sites import BATENBROCK, DAY
+
 REPO = Path(__file__).resolve().parents[1]
 EXPAND_JS = REPO / "tests" / "js" / "expand.mjs"
 TODAY = dt.date(2026, 10, 1)
@@ -403,21 +405,19 @@ def test_engine_dates_obey_the_rule(rule):
             assert ((day - anchor).days // 7) % rule.every == 0
 
 
-# --- the repository's own site: pages, engine and both clients agree ----------------------------------
+# --- the office's site (frozen snapshot): pages, engine and both clients agree -----------------------
 
 @pytest.fixture(scope="module")
-def repo_site(tmp_path_factory):
-    site = tmp_path_factory.mktemp("repo-feeds") / "site"
-    build(REPO, site, {"STADTTEIL_TODAY": "2026-11-24"})
-    return site
+def repo_site(full_site):
+    return full_site
 
 
 def test_repo_feeds_pages_and_clients_agree(repo_site):
     from bs4 import BeautifulSoup
 
-    today = dt.date(2026, 11, 24)
+    today = dt.date.fromisoformat(DAY)
     end = today + dt.timedelta(days=365)
-    project = load_project(REPO)
+    project = load_project(BATENBROCK)
     calendar = Calendar(project.office)
     js_all = {}
     for item in node_expand(repo_site / "kalender" / "alle.ics", today, end):
@@ -441,11 +441,11 @@ def test_repo_feeds_pages_and_clients_agree(repo_site):
 
 
 def test_repo_events_are_in_the_events_feed(repo_site):
-    project = load_project(REPO)
+    project = load_project(BATENBROCK)
     raw = (repo_site / "kalender" / "veranstaltungen.ics").read_bytes()
     uids = {str(e["UID"]) for e in ICalendar.from_ical(raw).walk("VEVENT")}
     upcoming = {f"veranstaltung-{k}@www.gemeinsam-in-batenbrock.example" for k, e in project.events.items()
-                if (e.end or e.start).date() >= dt.date(2026, 11, 24) or e.status != "cancelled"}
+                if (e.end or e.start).date() >= dt.date.fromisoformat(DAY) or e.status != "cancelled"}
     assert uids == upcoming
 
 

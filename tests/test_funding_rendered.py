@@ -8,11 +8,9 @@ one build shows each of them refused); the browser pass loads each sampled page 
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,15 +21,13 @@ from browser import DESKTOP, PHONE, browser, serve
 from stadtteil import funding, rendered
 from stadtteil.htmltree import parse
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURE = REPO / "tests" / "fixtures" / "mini"
+from sites import DAY, MINI as FIXTURE, REPO, build_here
 THEME = REPO / "plugins" / "stadtteil" / "theme"
-ENV = {"NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-12-02"}
+ENV = {"NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": DAY}
 
 
 def build(project: Path, site: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(project / "mkdocs.yml"),
-                           "-d", str(site)], capture_output=True, text=True, env={**os.environ, **ENV})
+    return build_here(project, site, today=DAY, env=ENV)
 
 
 def mini_copy(tmp: Path, extra: str = "") -> Path:
@@ -153,15 +149,6 @@ def test_language_bar_may_not_push_the_emblem_down(repo_site, tmp_path):
 
 def test_harmless_site_css_passes(refused):
     assert "harmless.css" not in refused
-
-
-@pytest.fixture(scope="module")
-def mini_site(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("mini")
-    site = tmp / "site"
-    result = build(mini_copy(tmp), site)
-    assert result.returncode == 0, result.stderr
-    return site
 
 
 def test_harmless_site_css_alone_builds(tmp_path):
@@ -398,11 +385,8 @@ TEMPLATES = ["", "angebote/", "angebote/beratung/", "wochenplan/", "termine/2026
 
 
 @pytest.fixture(scope="module")
-def repo_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("repo") / "site"
-    result = build(REPO, site)
-    assert result.returncode == 0, result.stderr
-    return site
+def repo_site(full_site) -> Path:
+    return full_site
 
 
 def test_browser_notice_visible_on_every_template_language_and_width(repo_site):

@@ -26,18 +26,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "plugins"))
 from stadtteil import i18n  # noqa: E402
 
+from sites import BATENBROCK, DAY, MINI, copy_project  # noqa: E402
+
 LANGS = {lang.code: lang for lang in i18n.languages()}
 FOREIGN = ("en", "tr", "ar", "uk")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("languages") / "site"
-    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(REPO / "mkdocs.yml"), "-d",
-                             str(out)], capture_output=True, text=True,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-11-24"})
-    assert result.returncode == 0, result.stderr
-    return out
+def site(full_site) -> Path:
+    return full_site
 
 
 def language_of(rel: str) -> str:
@@ -203,7 +200,7 @@ def test_feeds_per_language_read_by_icalendar_and_ical_js(site):
     # Same events, same identities: a calendar subscribed in two languages does not change its UIDs.
     assert sorted(str(e["UID"]) for e in german.walk("VEVENT")) == sorted(str(e["UID"]) for e in english.walk("VEVENT"))
     node = subprocess.run(["node", str(REPO / "tests" / "js" / "expand.mjs"), str(site / "ar" / "kalender" / "alle.ics"),
-                           "2026-11-24", "2027-01-31"], capture_output=True, text=True, cwd=REPO)
+                           DAY, "2027-01-31"], capture_output=True, text=True, cwd=REPO)
     assert node.returncode == 0, node.stderr
     assert json.loads(node.stdout), "ical.js liest den arabischen Kalender nicht"
 
@@ -234,15 +231,15 @@ def test_interface_catalogs_are_complete_and_current():
         assert i18n.missing_messages(code) == [], code
 
 
-def test_translation_report_names_language_and_file(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "translations", "-f", str(REPO / "tests" / "fixtures"
-                             / "mini" / "mkdocs.yml")], capture_output=True, text=True, cwd=REPO)
-    assert result.returncode == 0, result.stderr
-    assert "English (en): Daten" in result.stdout and "العربية (ar)" in result.stdout
-    assert re.search(r"offers/\w[\w-]*\.yml: title", result.stdout)
-    report = subprocess.run([sys.executable, "-m", "stadtteil.cli", "translations", "--format", "json", "-f",
-                             str(REPO / "mkdocs.yml")], capture_output=True, text=True, cwd=REPO)
-    data = json.loads(report.stdout)
+def test_translation_report_names_language_and_file(capsys):
+    # In-process through the public command: what is tested is the report, not a new interpreter.
+    from stadtteil.cli import main
+    assert main(["translations", "-f", str(MINI / "mkdocs.yml")]) == 0
+    text = capsys.readouterr().out
+    assert "English (en): Daten" in text and "العربية (ar)" in text
+    assert re.search(r"offers/\w[\w-]*\.yml: title", text)
+    assert main(["translations", "--format", "json", "-f", str(BATENBROCK / "mkdocs.yml")]) == 0
+    data = json.loads(capsys.readouterr().out)
     assert set(data) == {"en", "tr", "ar", "uk", "de-LS"}
 
 
@@ -307,12 +304,9 @@ def test_arabic_and_cyrillic_text_is_drawn_with_the_sites_own_font(site, path, f
 
 
 def test_missing_translations_fall_back_to_marked_german_and_are_reported(tmp_path):
-    # The repository's own texts are all translated, so the fallback is shown on a copy with gaps:
+    # The office's texts (the frozen snapshot) are all translated, so the fallback is shown on a copy with gaps:
     # a content page without its English file, an offer and a partner without English descriptions.
-    import shutil
-    project = tmp_path / "project"
-    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", "site.*", ".git",
-                                                                 ".cache", "__pycache__"))
+    project = copy_project(BATENBROCK, tmp_path / "project")
     (project / "content" / "wlan.en.md").unlink()
     offer = project / "offers" / "naehtreff.yml"
     text = offer.read_text(encoding="utf-8")
@@ -326,7 +320,7 @@ def test_missing_translations_fall_back_to_marked_german_and_are_reported(tmp_pa
     out = tmp_path / "site"
     result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(project / "mkdocs.yml"), "-d",
                              str(out)], capture_output=True, text=True,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-11-24"})
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": DAY})
     assert result.returncode == 0, result.stderr
     for page in ("en/wlan/index.html", "en/angebote/naehtreff/index.html"):
         soup = soup_of(out / page)

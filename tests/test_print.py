@@ -1,10 +1,11 @@
 """Print is a medium too (§ 6 of the cooperation agreement: the logos on all print media).
 
-The repository site is built once and printed by real Chromium to PDF, the way staff print with
-„Drucken“ (the page's own CSS page size, no background graphics). Each PDF is read with pypdf for its
-pages and text, and rasterised with poppler's `pdftoppm` to see the logos: every printed sheet must
-carry the funding text, every configured logo (drawn, at least 12 mm high), the office address and
-the page's address. The Wochenplan prints as one landscape A4 plan, the poster on one A3 sheet.
+The office's site (frozen snapshot, tests/fixtures/batenbrock) is built once and printed by real
+Chromium to PDF, the way staff print with „Drucken“ (the page's own CSS page size, no background
+graphics). Each PDF is read with pypdf for its pages and text, and rasterised with poppler's `pdftoppm`
+to see the logos: every printed sheet must carry the funding text, every configured logo (drawn, at
+least 12 mm high), the office address and the page's address. The Wochenplan prints as one landscape
+A4 plan, the poster on one A3 sheet.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -22,7 +22,7 @@ import pytest
 
 from browser import browser, serve
 
-REPO = Path(__file__).resolve().parents[1]
+from sites import BATENBROCK
 SITE_URL = "https://www.gemeinsam-in-batenbrock.example/"
 DPI = 100
 MM = 25.4
@@ -56,13 +56,8 @@ def require_pdftoppm() -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("print") / "site"
-    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(REPO / "mkdocs.yml"), "-d",
-                             str(out)], capture_output=True, text=True,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-12-02"})
-    assert result.returncode == 0, result.stderr
-    return out
+def site(full_site) -> Path:
+    return full_site
 
 
 @pytest.fixture(scope="module")
@@ -239,7 +234,7 @@ def test_wochenplan_prints_as_one_landscape_plan(printed, site, lang):
     assert width > height, "Wochenplan nicht im Querformat"
     soup = BeautifulSoup((site / lang / "wochenplan" / "index.html").read_text(), "html.parser")
     offers = {a["href"] for a in soup.select(".st-plan a[href*='angebote/']")}
-    assert len(offers) == len(list((REPO / "offers").glob("*.yml"))), offers   # every offer is on the plan
+    assert len(offers) == len(list((BATENBROCK / "offers").glob("*.yml"))), offers   # every offer is on the plan
     assert soup.select_one(".st-plan .st-hours"), "Öffnungszeiten fehlen auf dem Wochenplan"
     if lang == "ar/":
         return   # Arabic comes out of the PDF's text reordered: its sheet is checked by the tests above
