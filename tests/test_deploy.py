@@ -8,7 +8,6 @@ import shutil
 import socket
 import ssl
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+from sites import BATENBROCK, DATA, DAY, MINI, NOT_COPIED, REPO, copy_project
+
 MAKE_TARGETS = set(re.findall(r"^([a-z][a-z-]*):", (REPO / "Makefile").read_text(), re.M))
 
 
@@ -64,16 +64,18 @@ def test_pre_commit_runs_the_check_on_data_files():
     assert not re.match(hook["files"], "plugins/stadtteil/cli.py")
 
 
-def test_check_formats_for_pipelines(tmp_path):
+def test_check_formats_for_pipelines(tmp_path, capsys):
     import json
-    project = tmp_path / "p"
-    shutil.copytree(REPO / "tests" / "fixtures" / "mini", project, ignore=shutil.ignore_patterns(".cache"))
+    from stadtteil.cli import main
+    project = copy_project(MINI, tmp_path / "p")
     offer = project / "offers" / "naehtreff.yml"
     offer.write_text(offer.read_text().replace("weekly: [do]", "weekly: [donnerstag]"))
 
     def run(fmt):
-        return subprocess.run([sys.executable, "-m", "stadtteil.cli", "check", "-f", str(project / "mkdocs.yml"),
-                               "--format", fmt], capture_output=True, text=True)
+        # In-process through the public command (the output is what is tested, not a new interpreter).
+        returncode = main(["check", "-f", str(project / "mkdocs.yml"), "--format", fmt])
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(["stadtteil", "check"], returncode, out, err)
     text = run("text")
     assert text.returncode == 1 and "offers/naehtreff.yml\n  Zeile 14, Spalte 14: Feld „weekly“" in text.stderr
     github = run("github")
@@ -93,7 +95,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def nginx(tmp_path_factory):
+def nginx(tmp_path_factory, full_site):
     """The shipped configuration in real nginx: HTTPS with a throwaway self-signed certificate, and the
     plain-HTTP server that only redirects. Yields the HTTPS address, the site and the HTTP address."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -102,10 +104,7 @@ def nginx(tmp_path_factory):
             pytest.fail("nginx fehlt; .ci/run installiert es (Debian-Paket nginx-light).")
         pytest.skip("nginx fehlt: `apt-get install nginx-light`")
     tmp = tmp_path_factory.mktemp("nginx")
-    site = tmp / "site"
-    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(REPO / "mkdocs.yml"), "-d",
-                             str(site)], capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert result.returncode == 0, result.stderr
+    site = full_site   # the shared build of the frozen data; nginx only reads it
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(tmp / "key.pem"), "-out", str(tmp / "cert.pem")],
                    check=True, capture_output=True)
@@ -132,25 +131,39 @@ http {{ access_log off; client_body_temp_path {tmp}; proxy_temp_path {tmp}; fast
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"https://127.0.0.1:{port}/"
     TLS.load_verify_locations(str(tmp / "cert.pem"))
+    answer = None
     for _ in range(100):
         if process.poll() is not None:
             break
         try:
-            urllib.request.urlopen(base, timeout=1, context=TLS)
+            with urllib.request.urlopen(base, timeout=1, context=TLS) as response:
+                answer = response.status, response.read()
             break
         except OSError:
             time.sleep(0.1)
-    else:
-        process.terminate()
-    # nginx really serves: a configuration it refuses must fail here, not as a confusing later test.
-    if process.poll() is not None:
-        pytest.fail("nginx startete nicht:\n" + process.stderr.read().decode() + (tmp / "logs/error.log").read_text())
-    yield base, site, f"http://127.0.0.1:{http_port}/"
+    # nginx really serves: a configuration it refuses, or a server that never answers, must fail here,
+    # not as a confusing later test (or not at all).
+    if process.poll() is not None or answer is None:
+        if process.poll() is None:
+            process.terminate()
+        process.wait(timeout=10)
+        pytest.fail("nginx startete nicht oder antwortete nicht:\n" + process.stderr.read().decode()
+                    + (tmp / "logs/error.log").read_text())
+    yield base, site, f"http://127.0.0.1:{http_port}/", process, answer
     process.terminate()
     process.wait(timeout=10)
 
 
 TLS = ssl.create_default_context()
+
+
+def test_nginx_is_running_and_serves_the_built_start_page(nginx):
+    """The fixture's own check, stated: the process is up and its first answer was the site's start page."""
+    base, site, _, process, (status, body) = nginx
+    assert process.poll() is None, "nginx läuft nicht mehr"
+    assert status == 200 and body == (site / "index.html").read_bytes()
+    with urllib.request.urlopen(base + "kontakt/", timeout=5, context=TLS) as response:
+        assert response.status == 200 and response.read() == (site / "kontakt" / "index.html").read_bytes()
 
 
 def get(url: str):
@@ -161,7 +174,7 @@ def get(url: str):
 
 
 def test_nginx_serves_calendars_as_text_calendar_utf8(nginx):
-    base, _, _ = nginx
+    base, *_ = nginx
     response = get(base + "kalender/alle.ics")
     assert response.status == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
@@ -169,7 +182,7 @@ def test_nginx_serves_calendars_as_text_calendar_utf8(nginx):
 
 
 def test_nginx_sends_security_headers_and_sensible_caching(nginx):
-    base, site, _ = nginx
+    base, site, *_ = nginx
     page = get(base + "angebote/naehtreff/")
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["Cache-Control"] == "no-cache"
@@ -186,7 +199,7 @@ def test_nginx_sends_security_headers_and_sensible_caching(nginx):
 
 
 def test_headers_file_for_static_hosts_is_in_the_site(nginx):
-    _, site, _ = nginx
+    _, site, *_ = nginx
     headers = (site / "_headers").read_text()
     assert "/*.ics\n  Content-Type: text/calendar; charset=utf-8" in headers
     assert "/*.svg\n  Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; sandbox" in headers
@@ -194,7 +207,7 @@ def test_headers_file_for_static_hosts_is_in_the_site(nginx):
 
 def test_nginx_serves_graphics_and_calendars_sandboxed_over_https_only(nginx):
     """An SVG or calendar opened on its own runs nothing and loads nothing; HTTP only redirects."""
-    base, site, plain = nginx
+    base, site, plain, *_ = nginx
     svg = get(base + "assets/funding/eu-esf.svg")
     assert svg.status == 200 and svg.headers["Content-Type"] == "image/svg+xml; charset=utf-8"
     assert svg.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; sandbox"
@@ -214,9 +227,14 @@ def test_nginx_serves_graphics_and_calendars_sandboxed_over_https_only(nginx):
 
 
 def pipeline_copy(tmp_path: Path) -> Path:
-    """The repository as a pipeline sees it, with the delivered (here: test) logo files in place."""
+    """The repository as a pipeline sees it, with the delivered (here: test) logo files in place. Its data
+    are the frozen snapshot (tests/fixtures/batenbrock): a staff edit must not break the engine's tests."""
     project = tmp_path / "repo"
     shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", "site.*", ".git"))
+    for name in DATA:
+        shutil.rmtree(project / name) if (project / name).is_dir() else (project / name).unlink()
+        source = BATENBROCK / name
+        shutil.copytree(source, project / name, ignore=NOT_COPIED) if source.is_dir() else shutil.copy(source, project / name)
     (project / ".venv").symlink_to(REPO / ".venv")   # the installed environment, as `make` would create it
     (project / ".venv" / ".installed-stamp").touch()
     from PIL import Image
@@ -236,7 +254,7 @@ def pipeline_copy(tmp_path: Path) -> Path:
 def run_steps(project: Path, steps: list[tuple[str, dict]]) -> None:
     for command, env in steps:
         result = subprocess.run(["bash", "-c", command], cwd=project, capture_output=True, text=True,
-                                env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env})
+                                env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": DAY, **env})
         assert result.returncode == 0, (command, result.stdout[-2000:], result.stderr[-2000:])
 
 

@@ -3,14 +3,13 @@
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[1]
+from sites import BATENBROCK, REPO, copy_project
+
 GUIDE = (REPO / "docs" / "anleitung.md").read_text(encoding="utf-8")
 
 
@@ -25,8 +24,7 @@ def run(*args, cwd):
 
 
 def test_following_the_guide_adds_an_offer_and_a_photo(tmp_path):
-    project = tmp_path / "repo"
-    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", ".cache", ".git"))
+    project = copy_project(BATENBROCK, tmp_path / "repo")   # the office's data, frozen
     offer = yaml_blocks()[0]
     assert "title: Fahrradwerkstatt" in offer
     (project / "offers" / "fahrradwerkstatt.yml").write_text(offer, encoding="utf-8")
@@ -57,7 +55,17 @@ def test_every_yaml_example_in_the_guide_is_valid_yaml():
 
 
 def test_guide_screenshots_exist():
-    names = re.findall(r"\]\((bilder/[^)]+\.png)\)", GUIDE)
-    assert len(names) >= 4, names   # the guide shows start page, offer, timetable and calendar
-    for name in names:
-        assert (REPO / "docs" / name).stat().st_size > 10_000, name
+    images = re.findall(r"!\[([^\]]*)\]\(([^)\s]+)\)", GUIDE)
+    names = [name for _, name in images if name.startswith("bilder/") and name.endswith(".png")]
+    # The guide shows start page, offer, timetable and calendar: four screenshots at least, none missing.
+    assert len(names) >= 4, images
+    missing = [name for name in names if not (REPO / "docs" / name).is_file()]
+    assert missing == [], missing
+    for alt, name in images:
+        if name in names:
+            assert len(alt) >= 10, f"{name}: Alternativtext fehlt"
+            with Image.open(REPO / "docs" / name) as picture:
+                assert picture.format == "PNG" and picture.width >= 300 and picture.height >= 300, name
+                # A screenshot shows something: not one flat colour.
+                assert len(picture.convert("RGB").getcolors(maxcolors=1 << 16) or range(1 << 16)) > 16, name
+            assert (REPO / "docs" / name).stat().st_size > 10_000, name
