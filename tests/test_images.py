@@ -8,10 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -21,6 +19,8 @@ from PIL import Image
 
 from stadtteil.consent import check_all
 from stadtteil.images import ImageProblem, process
+
+from sites import BATENBROCK, DAY, build_here, copy_project
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "mini"
@@ -71,9 +71,8 @@ def project_copy(tmp_path: Path) -> Path:
 
 
 def build(project: Path, site: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(project / "mkdocs.yml"),
-                           "-d", str(site)], capture_output=True, text=True,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    # Without STADTTEIL_TODAY the project's own `today` option holds (the mini fixture's is DAY).
+    return build_here(project, site, today=(env or {}).get("STADTTEIL_TODAY"), env=env)
 
 
 # --- consent rules -------------------------------------------------------------------------------
@@ -253,10 +252,8 @@ def test_new_photo_of_a_site_in_several_languages_is_encoded_beside_the_build_an
     """With a second core, a cold build encodes new photos in its helper process while the German
     pages are made. The published files are the pipeline's bytes, and the cache keeps them: the
     next build encodes nothing."""
-    project = tmp_path / "project"
-    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", "site.*", ".git",
-                                                                 ".cache", "__pycache__", "bench", "tests"))
-    env = {"STADTTEIL_TODAY": "2026-11-24"}
+    project = copy_project(BATENBROCK, tmp_path / "project")
+    env = {"STADTTEIL_TODAY": DAY}
     result = build(project, tmp_path / "site", env)
     assert result.returncode == 0, result.stderr
     assert "Bilder: 1 neu verarbeitet, 0 aus dem Zwischenspeicher" in result.stderr

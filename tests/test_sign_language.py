@@ -1,13 +1,12 @@
 """The optional sign-language (DGS) video on the start page: self-hosted, with consent, size and running time."""
 
 import hashlib
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+
+from sites import build_here
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "mini"
@@ -37,8 +36,7 @@ def project_with_video(tmp_path: Path, video: bytes = VIDEO, record: bool = True
 
 
 def build(project: Path, site: Path):
-    return subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(project / "mkdocs.yml"), "-d",
-                           str(site)], capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return build_here(project, site, today=None)   # the fixture's own `today` option
 
 
 def test_video_block_with_symbol_download_size_and_running_time(tmp_path):
