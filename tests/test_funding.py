@@ -6,11 +6,9 @@ the static check cannot see (first screen, font, colour, sizes, CSS that hides t
 
 from __future__ import annotations
 
-import os
 import shutil
 import struct
 import subprocess
-import sys
 import zlib
 from pathlib import Path
 
@@ -19,8 +17,10 @@ import pytest
 from browser import DESKTOP, PHONE, browser, serve
 from stadtteil import funding
 
+from sites import BATENBROCK, DAY, MINI, build_here, copy_project
+
 REPO = Path(__file__).resolve().parents[1]
-FIXTURE = REPO / "tests" / "fixtures" / "mini"
+FIXTURE = MINI
 ALLOWED_FONTS = {"Arial", "Auto", "Calibri", "Garamond", "Trebuchet MS", "Trebuchet", "Tahoma", "Verdana", "Ubuntu"}
 REQUIRED_LOGOS = """\
       funding:
@@ -53,10 +53,7 @@ def project_copy(tmp_path: Path, funding_block: str = REQUIRED_LOGOS) -> Path:
 
 
 def build(project: Path, site: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(project / "mkdocs.yml"),
-                           "-d", str(site), *extra], capture_output=True, text=True,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-12-02",
-                               **(env or {})})
+    return build_here(project, site, *extra, today=DAY, env=env)
 
 
 # --- configuration -----------------------------------------------------------------------------
@@ -111,11 +108,10 @@ def test_eu_emblem_is_drawn_to_the_official_geometry():
 # --- the built site and the bypasses -----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("funding")
-    site = tmp / "site"
-    result = build(project_copy(tmp), site)
-    assert result.returncode == 0, result.stderr
+def built_site(mini_build):
+    # The fixture's funding block is REQUIRED_LOGOS: project_copy(…) unchanged would build the same site.
+    assert REQUIRED_LOGOS in (MINI / "mkdocs.yml").read_text(encoding="utf-8")
+    site, result = mini_build
     assert "Platzhalter für diese Logos" in result.stderr or "Platzhalter" in result.stderr  # a normal build warns
     return site
 
@@ -171,23 +167,34 @@ def test_bypass_front_matter_hides_the_footer(tmp_path):
     assert_fails_naming(build(project, tmp_path / "site"), "content/versteckt.md", "hide: footer")
 
 
-def test_bypass_configuration_without_a_required_logo(tmp_path):
+def check(project: Path, capsys) -> subprocess.CompletedProcess:
+    """`stadtteil check` in-process: the verdict on the configuration, which the build reaches the same way."""
+    from stadtteil.cli import main
+    returncode = main(["check", "-f", str(project / "mkdocs.yml")])
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["stadtteil", "check"], returncode, out, err)
+
+
+def test_bypass_configuration_without_a_required_logo(tmp_path, capsys):
     project = project_copy(tmp_path, "\n".join(line for line in REQUIRED_LOGOS.splitlines() if "mkffi" not in line) + "\n")
-    assert_fails_naming(build(project, tmp_path / "site"), "Pflicht-Logo „mkffi“")
+    assert_fails_naming(check(project, capsys), "Pflicht-Logo „mkffi“")
 
 
-def test_bypass_no_funding_configuration_at_all(tmp_path):
+def test_bypass_no_funding_configuration_at_all(tmp_path, capsys):
+    # Check and build both refuse it: the build is shown once here, the other configuration mistakes by the check.
     project = project_copy(tmp_path, "")
     assert_fails_naming(build(project, tmp_path / "site"), "Der Förderhinweis fehlt")
+    assert not (tmp_path / "site").exists()
+    assert_fails_naming(check(project, capsys), "Der Förderhinweis fehlt")
 
 
 @pytest.mark.parametrize("content, words", [(None, "gibt es nicht"), (b"", "ist leer"), (png(1, 1), "zu klein")])
-def test_bypass_deleted_empty_or_tiny_logo(tmp_path, content, words):
+def test_bypass_deleted_empty_or_tiny_logo(tmp_path, capsys, content, words):
     project = project_copy(tmp_path, REQUIRED_LOGOS.replace('id: mags,', 'id: mags, file: logos/mags.png,'))
     (project / "logos").mkdir()
     if content is not None:
         (project / "logos" / "mags.png").write_bytes(content)
-    assert_fails_naming(build(project, tmp_path / "site"), "logos/mags.png", words)
+    assert_fails_naming(check(project, capsys), "logos/mags.png", words)
 
 
 def test_bypass_markdown_hides_or_fakes_the_bar(tmp_path):
@@ -226,9 +233,7 @@ def test_pages_changed_after_the_early_check_are_checked_again(built_site, tmp_p
 def test_bypass_in_another_language_fails_the_whole_build(tmp_path):
     # Other languages are built, and their pages checked in the helper process, after the German
     # ones: a fake bar on a Turkish page must still stop the build and publish nothing.
-    project = tmp_path / "project"
-    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", "site.*", ".git",
-                                                                 ".cache", "__pycache__", "bench", "tests"))
+    project = copy_project(BATENBROCK, tmp_path / "project")
     (project / "content" / "trick.md").write_text("# Trick\n\nDeutsch.\n")
     (project / "content" / "trick.tr.md").write_text("# Hile\n\n<div data-stadtteil-funding>Destek</div>\n")
     site = tmp_path / "site"
@@ -441,11 +446,8 @@ def test_print_keeps_the_notice(built_site, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def repo_site(tmp_path_factory):
-    site = tmp_path_factory.mktemp("repo-funding") / "site"
-    result = build(REPO, site)
-    assert result.returncode == 0, result.stderr
-    return site
+def repo_site(full_site):
+    return full_site
 
 
 def test_project_page_highlights_eu_support(repo_site):
