@@ -22,9 +22,9 @@ import pytest
 from stadtteil import publish
 from stadtteil.images import process
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURE = REPO / "tests" / "fixtures" / "mini"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-12-02"}
+from sites import DAY, MINI as FIXTURE
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": DAY}
 LEFTOVERS = ("site.new", "site.old", "site.weg")
 
 
@@ -83,8 +83,10 @@ def leftovers(parent: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory):
-    """A clean build of the fixture: (tree digest, file count, bytes on a tmpfs, folder). Tests copy
-    the folder as their previously published site instead of building it again."""
+    """A clean build of a copy of the fixture: (tree digest, file count, bytes on a tmpfs, folder). Tests
+    copy the folder as their previously published site instead of building it again. Not the session's
+    shared build of the fixture: that one is built inside the git checkout, whose commit time goes into
+    the calendars (revisions.change_time), and a copy outside git builds other bytes."""
     tmp = tmp_path_factory.mktemp("clean")
     site = tmp / "site"
     result = run(copy_fixture(tmp), site)
