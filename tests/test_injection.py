@@ -19,7 +19,15 @@ from icalendar import Calendar
 from browser import browser, serve
 from stadtteil import csp
 from stadtteil.sanitize import check, svg_problems
-from test_build import FIXTURE, page, run_build
+from sites import build_here
+from test_build import FIXTURE, page, unexpected_warnings
+
+
+def run_build(project: Path, site: Path, today: str):
+    # In-process: what is tested is the output and the verdict, not the process (tests/sites.py).
+    result = build_here(project, site, today=today, cwd=project)
+    assert not unexpected_warnings(result)
+    return result
 
 TODAY = "2026-12-02"
 SCRIPT_TITLE = "Nähtreff <script>window.__pwned = 'title'</script>"
