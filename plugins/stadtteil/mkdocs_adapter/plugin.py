@@ -18,7 +18,6 @@ from html import unescape as html_unescape
 import posixpath
 import re
 import shutil
-import stat
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,12 +28,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
-from pydantic import ValidationError
 
 from .. import funding as funding_rules
 from .. import rendered
 from .. import photos as photo_rules
-from .. import production as production_rules
 from .. import revisions
 from .. import sanitize
 from .. import csp
@@ -42,20 +39,17 @@ from .. import bidi
 from ..filekind import is_image
 from ..csp import add_meta as add_csp
 from ..errors import DataErrors
-from ..inputs import MAX_MARKDOWN_BYTES, site_inputs
 from ..imagecheck import sha256, theme_images
 from ..helper import Helper
 from ..sitecheck import SiteCheck
 from ..images import picture_html
-from ..feeds import FeedSettings
 from ..formatting import page_url, short_date
 from .. import i18n
-from ..loader import Project, check_calendar, load_project
-from ..models import Settings
-from ..pages import (BLOCKS, SEARCH, build_pages, default_pages, page_entries, render_block,
+from ..loader import Project
+from ..pages import (BLOCKS, SEARCH, page_entries, render_block,
                      search_page)
-from ..schedule import TZ
-from .config import StadtteilConfig
+from ..pipeline import LanguageOutputs, Site, SiteError, build_date, production_requested
+from .config import StadtteilConfig, site_config
 from .prerender import Prerenderer
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
@@ -71,19 +65,6 @@ if not notice.handlers:
     notice.propagate = False
 _MARKER = "<!-- stadtteil:{} -->"
 _MD_IMAGE = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^)]*["'])?\s*\)(\{[^}]*\})?""")
-
-
-def build_date(option: str | None) -> dt.date:
-    """The day the pages are built for: STADTTEIL_TODAY, the `today` option, SOURCE_DATE_EPOCH, today."""
-    value = os.environ.get("STADTTEIL_TODAY") or option
-    if value:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise PluginError(f"„today“/STADTTEIL_TODAY „{value}“ ist kein Datum (JJJJ-MM-TT).") from None
-    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
-        return dt.datetime.fromtimestamp(int(epoch), TZ).date()
-    return dt.datetime.now(TZ).date()
 
 
 def material_templates() -> str:
@@ -235,77 +216,40 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         self._rendered: dict = {}
         self._content_problems: list = []
         self._encoding = None
-        self._revisions = None
         self.fallback_urls: set[str] = set()
-        base = Path(config.config_file_path or ".").resolve().parent
-        self.root = (base / self.config.data_dir).resolve() if self.config.data_dir else base
-        self.today = build_date(self.config.today)
-        settings_input = {k: self.config[k] for k in ("categories", "audiences", "topics", "partner_kinds")
-                          if self.config[k] is not None}
-        try:
-            settings = Settings.model_validate(settings_input)
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            raise PluginError(f"mkdocs.yml, Plugin „stadtteil“: {problems}") from None
-        errors, warnings = [], []
+        if not config.use_directory_urls:
+            raise PluginError("mkdocs.yml: „use_directory_urls: false“ wird nicht unterstützt; "
+                              "die Seiten verlinken sich über Ordner-Adressen.")
+        # Everything staff wrote is loaded and checked by the pipeline, as `stadtteil check` does.
         self.project = None
         try:
-            self.project = load_project(self.root, settings)
-            warnings = check_calendar(self.project, self.today)
+            self.today = build_date(self.config.today)
+            self.site = Site.prepare(
+                site_config(config, dict(self.config), production_requested(config.strict)), self.today,
+                progress=lambda done, total, source: log.info(f"Bild {done}/{total}: {source}"))
         except DataErrors as exc:
-            errors += exc.errors
-        # Images and their consent records are checked in the same run: every mistake at once.
-        # Photos are checked and measured here; new ones are encoded at the end of on_config (by the
-        # helper, while German builds, when there is one): pages need only their names and sizes.
-        self.photos = photo_rules.prepare(self.root, self.today, self.project, self.root / ".cache" / "images",
-                                          progress=lambda done, total, source: log.info(f"Bild {done}/{total}: {source}"),
-                                          encode=False)
-        errors += self.photos.errors
-        # mkdocs copies every file of docs_dir, following links: refused before it touches anything.
-        errors += site_inputs(self.root, Path(config.docs_dir), self.config, Path(config.config_file_path or "mkdocs.yml").name)
-        if self.project is not None:
-            errors += sanitize.check_data(self.project, self._markdown_renderer(config))
-        if errors:
-            # The pages are checked as they render (on_page_content); a build that stops here checks
-            # them now, so staff get every mistake in one report.
-            errors += self._content_problems_now(config)
             # One PluginError with the whole German report: mkdocs prints it without a traceback.
-            raise PluginError(DataErrors(errors).report())
+            raise PluginError(exc.report()) from None
+        except SiteError as exc:
+            raise PluginError(str(exc)) from None
+        site = self.site
+        self.root, self.project, self.photos, self.funding = site.root, site.project, site.photos, site.funding
+        self.image_uses = site.image_uses
+        self.site_url = site.site_url
         if self.photos.encoded or self.photos.from_cache:
             log.info(f"Bilder: {self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
                      f"{len(self.photos.left_out)} ausgelassen")
         if self.photos.repaired:
             log.info(f"Hinweis: Zwischenspeicher (.cache/images) beschädigt oder veraltet für {len(self.photos.repaired)} "
                      f"Bild(er) ({', '.join(self.photos.repaired)}); sie werden neu verarbeitet, nichts zu tun.")
-        self.image_uses: dict[str, list[str]] = {}
-        self.warning_count = len(warnings)
-        for warning in warnings:
+        for warning in site.warnings:
             log.warning(warning)
-        if not config.use_directory_urls:
-            raise PluginError("mkdocs.yml: „use_directory_urls: false“ wird nicht unterstützt; "
-                              "die Seiten verlinken sich über Ordner-Adressen.")
-        if not config.site_url:
-            raise PluginError("mkdocs.yml: „site_url“ fehlt, die Web-Adresse der Website "
-                              "(zum Beispiel https://www.example.org/). Die Kalender brauchen sie für ihre Links.")
-        self.site_url = config.site_url.rstrip("/") + "/"
-        self.uid_domain = self.config.uid_domain or urlsplit(self.site_url).hostname
-        try:
-            self.funding = funding_rules.configure(self.config.funding, self.root)
-        except ValueError as exc:
-            raise PluginError(str(exc)) from None
         self.site_check.funding = self.funding
         # Only the shipped themes' CSS is trusted (by path and bytes); a custom_dir's is site CSS.
         custom, base_dir = config.theme.custom_dir, Path(config.config_file_path or ".").resolve().parent
         self.site_check.css = rendered.CssCheck(
             rendered.shipped_css(Path(d) for d in config.theme.dirs if d != custom),
             tuple((folder, os.path.relpath(folder, base_dir)) for folder in (config.docs_dir, custom) if folder))
-        self._placeholders(config)
-        if self.project.office.legal is None:
-            message = ("office.yml: Der Abschnitt „legal“ fehlt (Impressum, Datenschutzerklärung, Erklärung zur "
-                       "Barrierefreiheit). Ein Produktions-Bau veröffentlicht ohne ihn nichts.")
-            if os.environ.get("STADTTEIL_PRODUCTION") == "1" or config.strict:
-                raise PluginError(message)
-            log.warning(message)
         config.extra["stadtteil"] = {"office": self.project.office, "today": self.today, "funding": self.funding,
                                      "eu_statement": funding_rules.EU_STATEMENT, "lang": self.lang}
         self._prepare_other_languages()
@@ -316,16 +260,15 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         helper, which makes them while mkdocs builds German. Everything they depend on is loaded by
         now (the child is a copy)."""
         others = [lang.code for lang in self.site_languages if lang.code != self.lang]
-        cache = self.root / ".cache" / "images"
         self._encoding = None
         if others and self.helper.enabled:
             # One thread there: the build's own process is busy with the German pages meanwhile.
-            self.helper.share("photos", lambda: self.photos.encode_pending(cache, threads=1))
+            self.helper.share("photos", lambda: self.site.encode_photos(threads=1))
             self.helper.share("language", self._language_outputs)
             if self.photos.pending:
                 self._encoding = self.helper.call("photos")
         if self.photos.pending and self._encoding is None:
-            self.photos.complete(self.photos.encode_pending(cache))
+            self.photos.complete(self.site.encode_photos())
         if not others or not self.helper.enabled:
             return
         self._load_revisions()   # before the helper forks: every language starts from the same record
@@ -335,13 +278,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 break
             self._prepared[code] = future
 
-    def _language_outputs(self, lang: str) -> tuple[tuple, list, list, list, dict]:
-        """The calendars, data pages, default pages, the data pages' search entries and the pages
-        rendered to HTML (by source path) of one language: the same in either process."""
-        generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
-        defaults = default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
-        return (self._feeds(lang), generated, defaults, page_entries(generated),
-                {page.src: self._prerender(page.markdown) for page in generated + defaults})
+    def _language_outputs(self, lang: str) -> tuple[LanguageOutputs, dict]:
+        """One language's outputs (pipeline) and its pages rendered to HTML (by source path): the
+        same in either process."""
+        outputs = self.site.outputs(lang)
+        return outputs, {page.src: self._prerender(page.markdown) for page in outputs.pages + outputs.defaults}
 
     def _prerender(self, markdown: str):
         return self.prerenderer.render(markdown) if self.prerenderer is not None else None
@@ -362,21 +303,6 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         log.info(f"Vorschau: nur {', '.join(plugin.build_languages)} ({PREVIEW_VARIABLE}={code}); "
                  "stadtteil build baut alle Sprachen.")
 
-    def _placeholders(self, config: MkDocsConfig) -> None:
-        production = os.environ.get("STADTTEIL_PRODUCTION") == "1" or config.strict
-        names = ", ".join(logo.id for logo in self.funding.placeholders)
-        found = [f"Förderhinweis: Für diese Logos stehen noch Platzhalter: {names}. "
-                 "Tragen Sie die echten Logo-Dateien in mkdocs.yml unter „funding“ ein."] if names else []
-        if production:   # the scaffold's placeholders (Impressum, phone, site_url, …): see production.py
-            found += production_rules.problems(self.root, self.project, config.site_url, self.config.uid_domain,
-                                               Path(config.config_file_path or "mkdocs.yml").name)
-        if not found:
-            return
-        if production:
-            raise PluginError("Ein Produktions-Bau (--strict oder STADTTEIL_PRODUCTION=1) veröffentlicht keine "
-                              "Platzhalter:\n  " + "\n  ".join(found))
-        log.warning(found[0])
-
     # on_files: the data pages join the hand-written ones before mkdocs builds the navigation.
     # After the language plugin (-100): it has sorted the real files by language, and it cannot
     # handle generated files it did not see (it crashes on them, measured with 1.3.1).
@@ -385,18 +311,14 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         assert self.project is not None and self.today is not None
         clashes = []
         self.languages_built.append(self.lang)
-        prepared = self._prepared.pop(self.lang, None)
-        (feeds, used), generated, defaults, entries, rendered = (prepared.result() if prepared is not None
-                                                                 else self._language_outputs(self.lang))
-        self._revisions.used[self.lang] = used
+        outputs, rendered = self._helper_result(self._prepared.pop(self.lang, None),
+                                                lambda: self._language_outputs(self.lang))
+        self.site.outputs_taken(self.lang, outputs)
+        feeds, generated, defaults, entries = outputs.feeds, outputs.pages, outputs.defaults, outputs.entries
         # The new photos' bytes, from the helper (German build only), encoded while the German pages were made.
         if self._encoding is not None:
             encoding, self._encoding = self._encoding, None
-            try:
-                encoded = encoding.result()
-            except Exception:  # noqa: BLE001  (the helper died: encode here, raising what it raised)
-                encoded = self.photos.encode_pending(self.root / ".cache" / "images")
-            self.photos.complete(encoded)
+            self.photos.complete(self._helper_result(encoding, self.site.encode_photos))
         self.feed_count += len(feeds)
         for feed in feeds:
             files.append(File.generated(config, feed.path, content=feed.content))
@@ -447,6 +369,17 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             files.append(self._page_file(config, SEARCH, markdown, self._prerender(markdown)))
         return files
 
+    @staticmethod
+    def _helper_result(future, here):
+        """The helper's result, or the same work done here when there was no helper or it failed
+        (a helper that died raises BrokenProcessPool; work that fails here raises what it raised)."""
+        if future is not None:
+            try:
+                return future.result()
+            except Exception:  # noqa: BLE001
+                pass
+        return here()
+
     def _page_file(self, config: MkDocsConfig, src: str, markdown: str, rendered=None) -> File:
         """A generated page of the language being built. It is named like a translated file
         (wochenplan.en.md), so the language plugin's lookups (navigation, Markdown links) find it,
@@ -481,30 +414,18 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                             "lang": "de" if getattr(file, "locale", lang) != lang and lang not in ("de", "de-LS") else ""})
         return entries
 
-    def _feeds(self, lang: str):
-        """The calendar files, from the same schedule engine as the pages' "next dates"."""
-        self._load_revisions()
-        settings = FeedSettings(self.site_url, self.uid_domain, self.today, self.project.office.name)
-        feeds = revisions.language_feeds(self.project, settings, self._revisions, lang)
-        # The record's entries go back with the feeds: the helper's copy of the record is its own.
-        return feeds, self._revisions.used.get(lang, {})
-
     def _load_revisions(self) -> None:
-        if self._revisions is None:
-            self._revisions, problem = revisions.load(self.root, self.today)
-            if problem:
-                notice.warning(problem)
+        self.site.load_revisions()
+        if self.site.revision_notice:
+            notice.warning(self.site.revision_notice)
+            self.site.revision_notice = None
 
     def _write_revisions(self) -> None:
-        """The revision record after all languages, once, in this process (docs/kalender.md)."""
-        if self._revisions is None or not revisions.may_write():
-            return
-        try:
-            if revisions.write(self.root, revisions.updated(self._revisions.record, self._revisions.used)):
-                log.info(f"{revisions.RECORD} aktualisiert: bitte zusammen mit den Daten committen.")
-        except OSError as exc:
-            notice.warning(f"{revisions.RECORD} konnte nicht geschrieben werden ({exc.strerror}). Die Kalender "
-                           "sind trotzdem richtig; committen Sie die Datei nach einem Bau mit Schreibrecht.")
+        written, problem = self.site.write_revisions()
+        if written:
+            log.info(f"{revisions.RECORD} aktualisiert: bitte zusammen mit den Daten committen.")
+        if problem:
+            notice.warning(problem)
 
     # on_page_markdown: hand-written pages (home, contact) carry markers for live data blocks.
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -533,29 +454,6 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 f"content/{page.file.src_uri}: Den Platzhalter „stadtteil:{unknown}“ gibt es nicht. "
                 f"Erlaubt sind: {', '.join(BLOCKS)}.")
         return markdown
-
-    def _content_problems_now(self, config: MkDocsConfig) -> list:
-        from mkdocs.utils.meta import get_data
-        render, found = self._markdown_renderer(config), []
-        docs = Path(config.docs_dir)
-        # Links and special files are reported by inputs.py and never read: walk without following them.
-        pages = sorted(Path(folder) / name for folder, _, names in os.walk(docs, followlinks=False)
-                       for name in names if name.endswith(".md"))
-        for path in pages:
-            info = os.lstat(path)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MARKDOWN_BYTES:
-                continue
-            source = path.read_text(encoding="utf-8", errors="replace")
-            body, _ = get_data(source)
-            found += sanitize.page_problems(render(body), source, f"content/{path.relative_to(docs).as_posix()}")
-        return found
-
-    @staticmethod
-    def _markdown_renderer(config: MkDocsConfig):
-        """Staff Markdown rendered as the pages will render it, for the check (sanitize.py)."""
-        import markdown as python_markdown
-        md = python_markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
-        return lambda text: md.reset().convert(text)
 
     def _dgs(self) -> dict | None:
         """The sign-language video block's data, or None (not configured, or its consent is gone)."""
@@ -782,10 +680,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         self._write_revisions()
         self._report_left_out()
         pages = sum(1 for _ in site_dir.rglob("*.html"))
-        log.info(f"Zusammenfassung: {pages} Seiten in {len(self.languages_built)} Sprachen, {self.feed_count} Kalender, Bilder: "
-                 f"{self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
-                 f"{len(self.photos.left_out)} ausgelassen; Förderhinweis und Bilder auf allen Seiten geprüft; "
-                 f"{self.warning_count + len(self.photos.left_out) + len(self.funding.placeholders) > 0 and 'Hinweise oben beachten' or 'keine Hinweise'}.")
+        log.info(self.site.summary(pages, len(self.languages_built), self.feed_count))
 
     # on_build_error: a failed build stops its helper too (it may still be preparing or checking).
     def on_build_error(self, error: Exception) -> None:
@@ -795,8 +690,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
 
     def _allowed_images(self) -> dict[str, str]:
         """Site path → sha256 of every image the built site may contain."""
-        allowed = theme_images() | self.photos.allowed() | self.image_aliases
-        return allowed | {logo.site_path: sha256(logo.source.read_bytes()) for logo in self.funding.logos}
+        return self.site.allowed_images(theme_images() | self.image_aliases)
 
     def _write_not_found(self, site_dir: Path) -> None:
         """Each language's error page in its folder; the German one at the root (servers fall back to it)."""
@@ -807,17 +701,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             target.write_text(html, encoding="utf-8")
 
     def _report_left_out(self) -> None:
-        assert self.project is not None
-        for source, reason in sorted(self.photos.left_out.items()):
-            uses = list(self.image_uses.get(source, []))
-            for (kind, item_id), doc in self.project.sources.items():
-                record = self.project.offers.get(item_id) if kind == "offers" else \
-                    self.project.events.get(item_id) if kind == "events" else None
-                if record is not None and record.image == source:
-                    uses.append(doc.file)
-            where = ", ".join(sorted(set(uses))) or "nirgends"
-            notice.warning(f"Bild {source} wird nicht veröffentlicht ({reason}). Es war verwendet in: {where}. "
-                           "Die Seiten wurden ohne das Bild gebaut.")
+        for text in self.site.left_out_report():
+            notice.warning(text)
 
     # on_serve: `make serve` rebuilds when staff save a data file, not only a Markdown page.
     def on_serve(self, server, config: MkDocsConfig, builder):
