@@ -43,7 +43,7 @@ def site_config(config_file: Path, production: bool = False):
     site_url, _, languages = site_settings(config_file, options)
     extensions, configs = markdown_settings(data.get("markdown_extensions"))
     return SiteConfig(root=(config_file.parent / options.get("data_dir", ".")).resolve(),
-                      docs_dir=(config_file.parent / data.get("docs_dir", "docs")).resolve(),
+                      docs_dir=Path(os.path.abspath(config_file.parent / data.get("docs_dir", "docs"))),
                       site_url=site_url, options=options, markdown_extensions=extensions,
                       markdown_configs=configs, languages=languages, config_file=config_file.name,
                       production=production)
@@ -137,19 +137,6 @@ def check(config_file: Path, fmt: str = "text", today: dt.date | None = None) ->
     return 1 if errors else 0
 
 
-def _mkdocs(arguments: list[str]) -> int:
-    """Runs the mkdocs command line in this process (a second interpreter would cost its start-up
-    and imports on every build) and returns its exit status."""
-    # The end-of-life banner of Material is for developers, not for staff reading the build output.
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.__main__ import cli
-    try:
-        cli.main(args=arguments, prog_name="mkdocs", standalone_mode=True)
-    except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    return 0
-
-
 def build(config_file: Path, site_dir: Path, strict: bool) -> int:
     """Builds into a staging folder and publishes it whole (see publish.py); one build at a time."""
     from .publish import publish
@@ -158,11 +145,11 @@ def build(config_file: Path, site_dir: Path, strict: bool) -> int:
         print("Hinweis: STADTTEIL_PREVIEW_LANGUAGE gilt nur für die Vorschau (make serve); "
               "gebaut werden alle Sprachen.", file=sys.stderr)
 
+    from .mkdocs_adapter import engine
+    from .pipeline import production_requested
+
     def build_into(staging: Path) -> bool:
-        arguments = ["build", "--clean", "--config-file", str(config_file), "--site-dir", str(staging)]
-        if strict or os.environ.get("STADTTEIL_PRODUCTION") == "1":
-            arguments.append("--strict")
-        return _mkdocs(arguments) == 0
+        return engine.build(config_file, staging, production_requested(strict))
 
     if not publish(site_dir, build_into):
         return 1

@@ -32,12 +32,29 @@ class Language:
     babel: str         # locale for dates and language names (British English: dates as in Europe)
 
     @property
+    def german(self) -> bool:
+        """Its text is German (Leichte Sprache is German too): no German fallback to mark."""
+        return self.code in GERMAN
+
+    @property
+    def hreflang(self) -> str:
+        """For `<link rel="alternate">` and the sitemap: Leichte Sprache as a private-use subtag."""
+        return "de-x-ls" if self.code == "de-LS" else self.html_lang
+
+    @property
     def prefix(self) -> str:
         """Where its pages live: the default language at the root, the others in a folder."""
         return "" if self.code == DEFAULT else f"{self.code}/"
 
 
 DEFAULT = "de"
+# Languages whose text is German: a German text shown there is no fallback.
+GERMAN = ("de", "de-LS")
+
+
+def is_german(code: str) -> bool:
+    return code in GERMAN
+
 _TABLE = {
     "de": Language("de", "Deutsch", "de", "ltr", "de"),
     "en": Language("en", "English", "en", "ltr", "en_GB"),

@@ -167,16 +167,6 @@ def _references(html) -> list[tuple[str, str]]:
     return refs
 
 
-def check_output(site_dir: Path, allowed: dict[str, str], parsed: dict | None = None) -> list[DataError]:
-    """Every image file and every image reference of a built site (``allowed``: site path → sha256)."""
-    errors = check_files(site_dir, allowed)
-    for path in sorted(site_dir.rglob("*.html")):
-        rel = path.relative_to(site_dir).as_posix()
-        html = parsed[rel] if parsed and rel in parsed else path.read_text(encoding="utf-8", errors="replace")
-        errors += check_html(html, rel, site_dir, allowed)
-    return errors
-
-
 def _report(where: str, message: str, hint: str = "") -> DataError:
     return DataError(where, None, None, message, hint)
 

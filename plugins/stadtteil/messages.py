@@ -63,15 +63,6 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(part for part in loc if not (isinstance(part, str) and part.startswith("§")))
 
 
-def _value_at(data: Any, path: tuple) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
-
-
 def _explain(error: dict, model: type[BaseModel], path: tuple, data: Any) -> tuple[str, str, str]:
     """(message, hint, field) for one pydantic error."""
     kind = error["type"]

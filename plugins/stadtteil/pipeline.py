@@ -298,6 +298,29 @@ class Site:
     def image_used(self, source: str, where: str) -> None:
         self.image_uses.setdefault(source, []).append(where)
 
+    def sign_language(self, lang: str, icon: Callable[[], str]) -> dict | None:
+        """The sign-language video block's data, or None (not configured, or its consent is gone).
+        ``icon``: the theme's sign-language icon (SVG), asked for only when there is a video."""
+        options = self.config.options.get("sign_language_video")
+        if not options or not options.get("file"):
+            return None
+        source = str(options["file"])
+        if source not in self.photos.passthrough:
+            if source in self.photos.left_out:
+                self.image_used(source, "Startseite (Gebärdensprach-Video)")
+            return None
+        from babel.numbers import format_decimal
+        from . import i18n
+        size = len(self.photos.passthrough[source])
+        poster = options.get("poster")
+        title = options.get("title")
+        return {"path": photo_rules.site_path_of(source),
+                "title": title if title else i18n.gettext(lang, "Informationen in Gebärdensprache"),
+                "duration": options.get("duration", ""),
+                "size": format_decimal(round(size / 1_000_000, 1), "0.0", locale=i18n.language(lang).babel) + " MB",
+                "type": "video/webm" if source.endswith(".webm") else "video/mp4", "icon": icon(),
+                "poster": photo_rules.site_path_of(poster) if poster and poster in self.photos.passthrough else None}
+
     # -- finish -------------------------------------------------------------------------------
 
     def write_revisions(self) -> tuple[bool, str | None]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from html import unescape as html_unescape
 import posixpath
 import re
 import shutil
@@ -38,18 +37,19 @@ from .. import csp
 from .. import bidi
 from ..filekind import is_image
 from ..csp import add_meta as add_csp
+from ..sitemap import write_sitemap
 from ..errors import DataErrors
 from ..imagecheck import sha256, theme_images
 from ..helper import Helper
 from ..sitecheck import SiteCheck
-from ..images import picture_html
 from ..formatting import page_url, short_date
 from .. import i18n
+from .. import page_images
 from ..loader import Project
 from ..pages import (BLOCKS, SEARCH, page_entries, render_block,
                      search_page)
-from ..pipeline import LanguageOutputs, Site, SiteError, build_date, production_requested
-from .config import StadtteilConfig, site_config
+from ..pipeline import LanguageOutputs, Site, SiteError, build_date
+from .config import StadtteilConfig, option, site_config
 from .prerender import Prerenderer
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
@@ -64,7 +64,6 @@ if not notice.handlers:
     notice.setLevel(logging.INFO)
     notice.propagate = False
 _MARKER = "<!-- stadtteil:{} -->"
-_MD_IMAGE = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^)]*["'])?\s*\)(\{[^}]*\})?""")
 
 
 def material_templates() -> str:
@@ -96,35 +95,6 @@ def fix_theme_markup(html: str, lang: str = "de") -> str:
     return html
 
 
-def write_sitemap(site_dir: Path, site_url: str, languages: list[str]) -> None:
-    """sitemap.xml with every page of every language and its alternates (hreflang), replacing the
-    language plugin's, which knows only the hand-written pages."""
-    import gzip
-    from xml.sax.saxutils import escape as xml_escape
-    prefixes = [i18n.language(code) for code in languages]
-    others = tuple(p.prefix for p in prefixes if p.prefix)
-    pages = sorted(path.relative_to(site_dir).as_posix() for path in site_dir.rglob("index.html"))
-    rests = [p[: -len("index.html")] for p in pages if not p.startswith(others)]
-    hreflang = lambda lang: "de-x-ls" if lang.code == "de-LS" else lang.html_lang  # noqa: E731
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-    for rest in rests:
-        variants = [(lang, site_url + lang.prefix + rest) for lang in prefixes
-                    if (site_dir / lang.prefix / rest / "index.html").exists()]
-        links = "".join(f'<xhtml:link rel="alternate" hreflang="{hreflang(lang)}" href="{xml_escape(url)}"/>'
-                        for lang, url in variants)
-        for _, url in variants:
-            lines.append(f"<url><loc>{xml_escape(url)}</loc>{links}</url>")
-    lines.append("</urlset>\n")
-    data = "\n".join(lines).encode("utf-8")
-    (site_dir / "sitemap.xml").write_bytes(data)
-    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
-    for lang in prefixes:   # the language plugin leaves a partial sitemap in every language folder
-        if lang.prefix:
-            for name in ("sitemap.xml", "sitemap.xml.gz"):
-                (site_dir / lang.prefix / name).unlink(missing_ok=True)
-
-
 # Material's script fetches `sitemap.xml` beside every `<link rel="alternate">` of a page, to send its own
 # language selector to the same page. Our pages name the same page in every language already (head,
 # switcher, language bar), so those are six needless requests per page, all 404s (prepaid data, server
@@ -149,8 +119,6 @@ def quiet_material_alternates(site_dir: Path) -> bool:
     return found
 
 
-_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]*)""", re.I)
-
 # Set by `make serve PREVIEW=…`: the preview builds only this language (and German).
 PREVIEW_VARIABLE = "STADTTEIL_PREVIEW_LANGUAGE"
 
@@ -159,6 +127,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        self.command: str | None = None
         self.project: Project | None = None
         self.today: dt.date | None = None
         self.root: Path | None = None
@@ -173,6 +142,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         """True during the language plugin's builds of the other languages."""
         plugin = self._i18n(config)
         return bool(plugin is not None and plugin.building)
+
+    # on_startup: once per mkdocs command, before any build. The command decides whether a helper
+    # process may be forked: `serve` runs a web server thread, whose locks a fork could copy held.
+    def on_startup(self, command: str, dirty: bool) -> None:
+        self.command = command
 
     # on_config, first of all plugins: staff mistakes must stop the build before mkdocs cleans
     # site_dir (it does so right after on_pre_build), so a site built earlier stays untouched.
@@ -190,8 +164,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             if js not in [str(getattr(j, "path", j)) for j in config.extra_javascript]:
                 config.extra_javascript.append(js)
         plugin = self._i18n(config)
-        if plugin is not None and not self._nested(config) and os.environ.get(PREVIEW_VARIABLE):
-            self._preview_only(plugin, os.environ[PREVIEW_VARIABLE])
+        if plugin is not None and not self._nested(config) and option(self.config, "preview_language"):
+            self._preview_only(plugin, option(self.config, "preview_language"))
         self.lang = (plugin.current_language or plugin.default_language) if plugin else i18n.DEFAULT
         # The languages this site is built in: a site without the language plugin is German only.
         self.site_languages = [i18n.language(code) for code in plugin.build_languages] if plugin \
@@ -204,15 +178,17 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         self.feed_count = 0
         # With a second core, a helper process prepares the other languages' data pages and calendars
         # while German builds, then checks each finished language's pages while the next one builds.
-        # STADTTEIL_HELPER=0 keeps everything in one process (bench/profile.py, debugging).
-        self.helper = Helper(enabled=(os.cpu_count() or 1) > 1 and os.environ.get("STADTTEIL_HELPER") != "0")
+        # Option `helper: false` (STADTTEIL_HELPER=0) keeps everything in one process (bench/profile.py).
+        # Never beside `mkdocs serve`'s web server thread (see on_startup).
+        self.helper = Helper(enabled=(os.cpu_count() or 1) > 1 and self.command != "serve"
+                             and option(self.config, "helper"))
         self.site_check = SiteCheck(Path(config.site_dir), None, self.helper)
         self._prepared: dict = {}
         # Data pages go to mkdocs as finished HTML (prerender.py), rendered where they are made:
-        # the helper's share is Markdown the build's process no longer does. STADTTEIL_PRERENDER=0
+        # the helper's share is Markdown the build's process no longer does. `prerender: false`
         # leaves all rendering to mkdocs (tests/test_build.py compares the two).
         self.prerenderer = (Prerenderer(config.markdown_extensions, config.mdx_configs or {})
-                            if os.environ.get("STADTTEIL_PRERENDER") != "0" else None)
+                            if option(self.config, "prerender") else None)
         self._rendered: dict = {}
         self._content_problems: list = []
         self._encoding = None
@@ -225,7 +201,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         try:
             self.today = build_date(self.config.today)
             self.site = Site.prepare(
-                site_config(config, dict(self.config), production_requested(config.strict)), self.today,
+                site_config(config, dict(self.config), option(self.config, "production") or config.strict), self.today,
                 progress=lambda done, total, source: log.info(f"Bild {done}/{total}: {source}"))
         except DataErrors as exc:
             # One PluginError with the whole German report: mkdocs prints it without a traceback.
@@ -234,7 +210,6 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             raise PluginError(str(exc)) from None
         site = self.site
         self.root, self.project, self.photos, self.funding = site.root, site.project, site.photos, site.funding
-        self.image_uses = site.image_uses
         self.site_url = site.site_url
         if self.photos.encoded or self.photos.from_cache:
             log.info(f"Bilder: {self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
@@ -262,6 +237,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         others = [lang.code for lang in self.site_languages if lang.code != self.lang]
         self._encoding = None
         if others and self.helper.enabled:
+            # Every input the helper's jobs read is loaded before it forks (the calendar record runs
+            # git): the child holds a copy and reads nothing itself.
+            self._load_revisions()
             # One thread there: the build's own process is busy with the German pages meanwhile.
             self.helper.share("photos", lambda: self.site.encode_photos(threads=1))
             self.helper.share("language", self._language_outputs)
@@ -271,7 +249,6 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             self.photos.complete(self.site.encode_photos())
         if not others or not self.helper.enabled:
             return
-        self._load_revisions()   # before the helper forks: every language starts from the same record
         for code in others:
             future = self.helper.call("language", code)
             if future is None:
@@ -295,7 +272,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         if code not in known:
             raise PluginError(f"{PREVIEW_VARIABLE}={code}: diese Sprache gibt es nicht; möglich sind "
                               + ", ".join(known) + ".")
-        if os.environ.get("STADTTEIL_PRODUCTION") == "1":
+        if option(self.config, "production"):
             raise PluginError(f"{PREVIEW_VARIABLE}={code} in einem Produktions-Bau: veröffentlicht werden immer "
                               "alle Sprachen. Entfernen Sie die Variable.")
         for lang in plugin.config.languages:
@@ -311,14 +288,14 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         assert self.project is not None and self.today is not None
         clashes = []
         self.languages_built.append(self.lang)
-        outputs, rendered = self._helper_result(self._prepared.pop(self.lang, None),
+        outputs, rendered = Helper.result_or(self._prepared.pop(self.lang, None),
                                                 lambda: self._language_outputs(self.lang))
         self.site.outputs_taken(self.lang, outputs)
         feeds, generated, defaults, entries = outputs.feeds, outputs.pages, outputs.defaults, outputs.entries
         # The new photos' bytes, from the helper (German build only), encoded while the German pages were made.
         if self._encoding is not None:
             encoding, self._encoding = self._encoding, None
-            self.photos.complete(self._helper_result(encoding, self.site.encode_photos))
+            self.photos.complete(Helper.result_or(encoding, self.site.encode_photos))
         self.feed_count += len(feeds)
         for feed in feeds:
             files.append(File.generated(config, feed.path, content=feed.content))
@@ -349,7 +326,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         lang = self.lang
         # Hand-written pages this language shows in German (no translation yet), by address.
         self.fallback_urls = {f.url for f in files.documentation_pages()
-                              if getattr(f, "locale", lang) != lang and lang not in ("de", "de-LS")}
+                              if getattr(f, "locale", lang) != lang and not i18n.is_german(lang)}
         defaults = [p for p in defaults if files.get_file_from_path(p.src) is None]
         generated += defaults
         entries += page_entries(defaults)
@@ -368,17 +345,6 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             markdown = search_page(self.project, self.today, entries, lang=lang).markdown
             files.append(self._page_file(config, SEARCH, markdown, self._prerender(markdown)))
         return files
-
-    @staticmethod
-    def _helper_result(future, here):
-        """The helper's result, or the same work done here when there was no helper or it failed
-        (a helper that died raises BrokenProcessPool; work that fails here raises what it raised)."""
-        if future is not None:
-            try:
-                return future.result()
-            except Exception:  # noqa: BLE001
-                pass
-        return here()
 
     def _page_file(self, config: MkDocsConfig, src: str, markdown: str, rendered=None) -> File:
         """A generated page of the language being built. It is named like a translated file
@@ -411,7 +377,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             entries.append({"title": str(meta.get("title", Path(src).stem)),
                             "description": str(meta.get("description", "")), "src": src,
                             # A page shown in German (not translated yet) is listed as German.
-                            "lang": "de" if getattr(file, "locale", lang) != lang and lang not in ("de", "de-LS") else ""})
+                            "lang": "de" if getattr(file, "locale", lang) != lang and not i18n.is_german(lang) else ""})
         return entries
 
     def _load_revisions(self) -> None:
@@ -437,7 +403,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                               "enthält den vorgeschriebenen Förderhinweis. Löschen Sie „footer“ aus „hide“.")
         if page.file.src_uri in self._rendered:
             return ""   # rendered already: nothing left for mkdocs' Markdown step (see on_page_content)
-        markdown = self._drop_left_out_images(markdown, page)
+        markdown = page_images.drop_left_out(markdown, page.file.src_uri, self.photos, self.site.image_used)
         if "<!-- stadtteil:" not in markdown:
             return markdown
         assert self.project is not None and self.today is not None
@@ -456,41 +422,9 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         return markdown
 
     def _dgs(self) -> dict | None:
-        """The sign-language video block's data, or None (not configured, or its consent is gone)."""
-        options = self.config.sign_language_video
-        if not options or not options.get("file"):
-            return None
-        source = str(options["file"])
-        if source not in self.photos.passthrough:
-            if source in self.photos.left_out:
-                self.image_uses.setdefault(source, []).append("Startseite (Gebärdensprach-Video)")
-            return None
-        icon = (Path(material_templates()) / ".icons" / "material" / "sign-language.svg").read_text()
-        size = len(self.photos.passthrough[source])
-        poster = options.get("poster")
-        from babel.numbers import format_decimal
-        title = options.get("title")
-        return {"path": photo_rules.site_path_of(source),
-                "title": title if title else i18n.gettext(self.lang, "Informationen in Gebärdensprache"),
-                "duration": options.get("duration", ""),
-                "size": format_decimal(round(size / 1_000_000, 1), "0.0", locale=i18n.language(self.lang).babel) + " MB",
-                "type": "video/webm" if source.endswith(".webm") else "video/mp4", "icon": icon,
-                "poster": photo_rules.site_path_of(poster) if poster and poster in self.photos.passthrough else None}
-
-    def _drop_left_out_images(self, markdown: str, page: Page) -> str:
-        """Markdown images whose consent was withdrawn go before rendering (no broken link, no warning)."""
-        if not self.photos.left_out or "![" not in markdown:
-            return markdown
-        page_dir = Path(page.file.src_uri).parent
-
-        def replace(match: re.Match) -> str:
-            source = "content/" + os.path.normpath((page_dir / match.group(1)).as_posix()).lstrip("./")
-            if source in self.photos.left_out:
-                self.image_uses.setdefault(source, []).append(f"content/{page.file.src_uri}")
-                return ""
-            return match.group(0)
-
-        return _MD_IMAGE.sub(replace, markdown)
+        """The sign-language video block's data, with Material's icon (see Site.sign_language)."""
+        return self.site.sign_language(self.lang, lambda: (Path(material_templates()) / ".icons" / "material"
+                                                           / "sign-language.svg").read_text())
 
     # on_page_content: images in hand-written pages become responsive variants, or disappear
     # (with their link) when consent was withdrawn; the HTML is final here, Markdown tricks included.
@@ -503,7 +437,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             html = rendered.html
             page.toc = get_toc(rendered.toc)
             page.present_anchor_ids = set(rendered.anchors)
-        html = self._images(html, page)
+        html = page_images.rewrite(html, page.file.src_uri, page.url, self.photos, self.site.image_used)
         if not page.file.generated_by and page.file.abs_src_path:
             self._content_problems += sanitize.page_problems(html, Path(page.file.abs_src_path).read_text(encoding="utf-8"),
                                                             f"content/{page.file.src_uri}")
@@ -525,45 +459,6 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         else:
             note = i18n.gettext(self.lang, "Diese Seite ist noch nicht übersetzt. Hier steht sie auf Deutsch.")
         return f'<p class="st-untranslated">{note}</p>\n<div lang="de" dir="ltr">\n{html}\n</div>'
-
-    @staticmethod
-    def _image_source(src: str, page: Page) -> str | None:
-        """The project file an <img src> of a content page names (None: not one of ours)."""
-        src = src.split("#")[0].split("?")[0]
-        if not src or "://" in src or src.startswith(("data:", "/")):
-            return None  # foreign and data images are refused by the output check, with the page named
-        return "content/" + os.path.normpath((Path(page.file.src_uri).parent / src).as_posix()).lstrip("./")
-
-    def _images(self, html: str, page: Page) -> str:
-        # Most pages have no image of a content file (data pages bring finished <picture>s): a quick
-        # look at the src values spares them the parse.
-        sources = [self._image_source(html_unescape(src), page) for src in _IMG_SRC.findall(html)]
-        if not any(source and self.photos.status(source) != "unknown" for source in sources):
-            return html
-        from bs4 import BeautifulSoup
-        soup = BeautifulSoup(html, "html.parser")
-        changed = False
-        page_path = page.url.rstrip("/") if page.url.endswith("/") else str(Path(page.url).parent)
-        for index, img in enumerate(soup.find_all("img")):
-            source = self._image_source(img.get("src") or "", page)
-            if source is None:
-                continue
-            status = self.photos.status(source)
-            if status == "published" and source in self.photos.published:
-                url = lambda path: os.path.relpath(path, page_path or ".")  # noqa: E731
-                picture = BeautifulSoup(picture_html(self.photos.published[source], img.get("alt", ""), url,
-                                                     eager=index == 0), "html.parser")
-                img.replace_with(picture)
-                changed = True
-            elif status == "left_out":
-                self.image_uses.setdefault(source, []).append(f"content/{page.file.src_uri}")
-                parent = img.parent
-                img.decompose()
-                if parent is not None and parent.name in ("a", "figure", "p") and not parent.get_text(strip=True) \
-                        and not parent.find(["img", "picture"]):
-                    parent.decompose()
-                changed = True
-        return str(soup) if changed else html
 
     # on_post_page: Material's templates write a few attributes the HTML standard does not allow
     # (found by the Nu Html Checker); mend them here, in the adapter, where the theme is known.
@@ -614,7 +509,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         if self._i18n(config) is not None:
             # <link rel="alternate" hreflang> in the head: absolute addresses, as search engines want.
             links = [{"name": a["lang"].name, "link": a["absolute"],
-                      "lang": "de-x-ls" if a["lang"].code == "de-LS" else a["lang"].html_lang} for a in alternates]
+                      "lang": a["lang"].hreflang} for a in alternates]
             # Both ways: the language plugin sets it as an attribute, which templates read first.
             config.extra["alternate"] = links
             config.extra.alternate = links
