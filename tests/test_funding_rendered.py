@@ -25,7 +25,7 @@ from stadtteil.htmltree import parse
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "mini"
-THEME = REPO / "plugins" / "stadtteil" / "theme"
+THEME = REPO / "plugins" / "stadtteil" / "mkdocs_adapter" / "theme"
 ENV = {"NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": "2026-12-02"}
 
 

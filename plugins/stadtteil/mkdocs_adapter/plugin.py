@@ -39,7 +39,7 @@ from ..filekind import is_image
 from ..csp import add_meta as add_csp
 from ..sitemap import write_sitemap
 from ..errors import DataErrors
-from ..imagecheck import sha256, theme_images
+from ..imagecheck import sha256
 from ..helper import Helper
 from ..sitecheck import SiteCheck
 from ..formatting import page_url, short_date
@@ -50,9 +50,10 @@ from ..pages import (BLOCKS, SEARCH, page_entries, render_block,
                      search_page)
 from ..pipeline import LanguageOutputs, Site, SiteError, build_date
 from .config import StadtteilConfig, option, site_config
+from .theme_files import THEME_DIR, material_templates, theme_images
 from .prerender import Prerenderer
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 log = logging.getLogger("mkdocs.plugins.stadtteil")
 # Notices that must be seen but must not fail a --strict build (mkdocs counts warnings of its own
 # loggers): an image left out after a withdrawn consent is the system working, not a build error.
@@ -64,11 +65,6 @@ if not notice.handlers:
     notice.setLevel(logging.INFO)
     notice.propagate = False
 _MARKER = "<!-- stadtteil:{} -->"
-
-
-def material_templates() -> str:
-    import material
-    return str(Path(material.__file__).parent / "templates")
 
 
 def finish_page(html: str, lang: str = "de") -> str:
@@ -571,7 +567,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             raise PluginError(DataErrors(problems).report().replace("Die Daten enthalten", "Die gebaute Website hat"))
         # Hosts that read a `_headers` file (Netlify, Cloudflare Pages) get the calendar type and headers;
         # mkdocs skips files starting with "_", so it is written here.
-        shutil.copyfile(THEME_DIR.parent / "data" / "_headers", site_dir / "_headers")
+        shutil.copyfile(DATA_DIR / "_headers", site_dir / "_headers")
         self._write_revisions()
         self._report_left_out()
         pages = sum(1 for _ in site_dir.rglob("*.html"))
