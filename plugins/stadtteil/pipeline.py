@@ -295,6 +295,31 @@ class Site:
         self.load_revisions()
         self._revisions.used[lang] = outputs.revisions_used
 
+    def logo_files(self) -> list[tuple[str, bytes]]:
+        """(site path, bytes) of the funding logos, published in every language's build."""
+        assert self.funding is not None
+        return [(logo.site_path, logo.source.read_bytes()) for logo in self.funding.logos]
+
+    def media_files(self) -> list[tuple[str, bytes]]:
+        """(site path, bytes) of the images and videos published: graphics and videos as they are,
+        photos only as their re-encoded variants."""
+        files = [(photo_rules.site_path_of(source), data) for source, data in self.photos.passthrough.items()]
+        return files + [(variant.path, variant.data) for processed in self.photos.published.values()
+                        for variant in processed.variants]
+
+    def content_file(self, src: str, path: Path | None, docs_dir: Path) -> tuple[str, bytes | None]:
+        """What becomes of a file of the pages' folder: ("keep", None), ("drop", None), or
+        ("replace", bytes) for a photo kept at its address with re-encoded bytes (links still resolve)."""
+        from .filekind import is_image
+        if src.endswith(".consent.yml"):
+            return "drop", None   # consent records hold form numbers: never published
+        # An image is told by its bytes (a photo renamed to .dat is still one). Images are never
+        # copied as they are: photos only re-encoded, graphics only with a valid record.
+        if path is not None and path.resolve().is_relative_to(docs_dir.resolve()) and is_image(path):
+            processed = self.photos.published.get(f"content/{src}")
+            return ("replace", processed.fallback.data) if processed is not None else ("drop", None)
+        return "keep", None
+
     def image_used(self, source: str, where: str) -> None:
         self.image_uses.setdefault(source, []).append(where)
 

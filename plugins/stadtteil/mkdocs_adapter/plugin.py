@@ -30,13 +30,10 @@ from mkdocs.utils import get_relative_url
 
 from .. import funding as funding_rules
 from .. import rendered
-from .. import photos as photo_rules
 from .. import revisions
 from .. import sanitize
 from .. import csp
 from .. import bidi
-from ..filekind import is_image
-from ..csp import add_meta as add_csp
 from ..sitemap import write_sitemap
 from ..errors import DataErrors
 from ..imagecheck import sha256
@@ -50,7 +47,7 @@ from ..pages import (BLOCKS, SEARCH, page_entries, render_block,
                      search_page)
 from ..pipeline import LanguageOutputs, Site, SiteError, build_date
 from .config import StadtteilConfig, option, site_config
-from .theme_files import THEME_DIR, material_templates, theme_images
+from .theme_files import THEME_DIR, finish_page, material_templates, quiet_material_alternates, theme_images
 from .prerender import Prerenderer
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -65,54 +62,6 @@ if not notice.handlers:
     notice.setLevel(logging.INFO)
     notice.propagate = False
 _MARKER = "<!-- stadtteil:{} -->"
-
-
-def finish_page(html: str, lang: str = "de") -> str:
-    """Last touches on every rendered page: valid theme markup, direction, then the page's own CSP."""
-    return add_csp(set_direction(fix_theme_markup(html, lang), i18n.language(lang)))
-
-
-def set_direction(html: str, lang: i18n.Language) -> str:
-    """`<html>` gets `dir` too: Material sets it only on `<body>`, so the document's own direction
-    (and that of everything outside the body) would stay left to right for Arabic."""
-    return re.sub(r'<html lang="[^"]*"', f'<html lang="{lang.html_lang}" dir="{lang.direction}"', html, count=1)
-
-
-def fix_theme_markup(html: str, lang: str = "de") -> str:
-    html = re.sub(r'(<input class="md-(?:toggle|nav__toggle)[^>]*type="checkbox"[^>]*?) autocomplete="off"', r"\1", html)
-    html = html.replace(' tabindex=""', "")
-    if 'id="__toc"' not in html:
-        html = html.replace(' for="__toc"', "")
-    # The menu button is a <label>; make it reachable and operable by keyboard (assets/menu.js).
-    # (A label tied to a control may carry no role or aria-*: its name is visually hidden text.)
-    html = html.replace('<label class="md-header__button md-icon" for="__drawer">',
-                        '<label class="md-header__button md-icon" for="__drawer" tabindex="0">'
-                        '<span class="st-sr-only">' + i18n.gettext(lang, "Menü") + '</span>')
-    return html
-
-
-# Material's script fetches `sitemap.xml` beside every `<link rel="alternate">` of a page, to send its own
-# language selector to the same page. Our pages name the same page in every language already (head,
-# switcher, language bar), so those are six needless requests per page, all 404s (prepaid data, server
-# logs) and, on a preview, requests to the production host. The call that starts it is taken out.
-_ALTERNATE_SETUP = re.compile(r'function (\w+)\(\{document\$:\w+\}\)\{let \w+=new Map;\w+\.pipe\('
-                              r'\w+\(\(\)=>\w+\("link\[rel=alternate\]"\)\)')
-
-
-def quiet_material_alternates(site_dir: Path) -> bool:
-    """Remove the sitemap fetching of Material's bundle in the built site; False if it was not found."""
-    found = False
-    for bundle in (site_dir / "assets" / "javascripts").glob("bundle.*.min.js"):
-        js = bundle.read_text(encoding="utf-8")
-        match = _ALTERNATE_SETUP.search(js)
-        if match is None:
-            continue
-        call = re.compile(r"(?<![\w.])" + re.escape(match.group(1)) + r"\(\{document\$:\w+\}\);")
-        js, count = call.subn("", js, count=1)
-        if count:
-            bundle.write_text(js, encoding="utf-8")
-            found = True
-    return found
 
 
 # Set by `make serve PREVIEW=…`: the preview builds only this language (and German).
@@ -295,30 +244,22 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         self.feed_count += len(feeds)
         for feed in feeds:
             files.append(File.generated(config, feed.path, content=feed.content))
-        for logo in self.funding.logos:
-            files.append(File.generated(config, logo.site_path, content=logo.source.read_bytes()))
-        # Images in content/ are never copied as they are: photos only as re-encoded variants,
-        # graphics only with a valid record. Theme files (Material's favicon) are checked by hash later.
-        docs_dir = Path(config.docs_dir).resolve()
+        for path, data in self.site.logo_files():
+            files.append(File.generated(config, path, content=data))
+        # Files of content/ as the pipeline says (images by their bytes, consent records never).
+        # Theme files (Material's favicon) are checked by hash later.
+        docs_dir = Path(config.docs_dir)
         self.image_aliases: dict[str, str] = {}
         for file in list(files):
-            if file.src_uri.endswith(".consent.yml"):
-                files.remove(file)  # consent records hold form numbers: never published
-                continue
-            # An image is told by its bytes (a photo renamed to .dat is still one), by the core.
-            if (file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(docs_dir)
-                    and is_image(Path(file.abs_src_path))):
+            what, data = self.site.content_file(file.src_uri, Path(file.abs_src_path) if file.abs_src_path else None,
+                                                docs_dir)
+            if what != "keep":
                 files.remove(file)
-                processed = self.photos.published.get(f"content/{file.src_uri}")
-                if processed is not None:
-                    # Keep the original address alive (links still resolve), with a re-encoded file.
-                    files.append(File.generated(config, file.src_uri, content=processed.fallback.data))
-                    self.image_aliases[file.src_uri] = sha256(processed.fallback.data)
-        for source, data in self.photos.passthrough.items():
-            files.append(File.generated(config, photo_rules.site_path_of(source), content=data))
-        for processed in self.photos.published.values():
-            for variant in processed.variants:
-                files.append(File.generated(config, variant.path, content=variant.data))
+            if data is not None:
+                files.append(File.generated(config, file.src_uri, content=data))
+                self.image_aliases[file.src_uri] = sha256(data)
+        for path, data in self.site.media_files():
+            files.append(File.generated(config, path, content=data))
         lang = self.lang
         # Hand-written pages this language shows in German (no translation yet), by address.
         self.fallback_urls = {f.url for f in files.documentation_pages()
@@ -509,13 +450,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             # Both ways: the language plugin sets it as an attribute, which templates read first.
             config.extra["alternate"] = links
             config.extra.alternate = links
-        context["st_alternates"] = alternates
-        context["st_lang"] = lang
-        context["st_t"] = i18n.translator(self.lang)
-        context["st_home"] = lang.prefix
-        context["st_easy"] = any(other.code == "de-LS" for other in self.site_languages)
-        context["st_date"] = lambda day: short_date(day, self.lang)
-        return context
+        return self._theme_context(context, alternates)
 
     # on_template_context: pages rendered from a template alone (404.html) get the same context;
     # their switcher leads to each language's start page.
@@ -523,9 +458,14 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         lang = i18n.language(self.lang)
         # The error page is served at any depth: its links start at the site's root path.
         root = urlsplit(self.site_url).path
-        context["st_alternates"] = [{"lang": other, "current": other.code == lang.code,
-                                     "absolute": self.site_url + other.prefix, "href": root + other.prefix}
-                                    for other in self.site_languages]
+        return self._theme_context(context, [{"lang": other, "current": other.code == lang.code,
+                                              "absolute": self.site_url + other.prefix, "href": root + other.prefix}
+                                             for other in self.site_languages])
+
+    def _theme_context(self, context, alternates: list[dict]):
+        """What the project's templates read (theme/): the language, its switcher, translations, dates."""
+        lang = i18n.language(self.lang)
+        context["st_alternates"] = alternates
         context["st_lang"], context["st_t"], context["st_home"] = lang, i18n.translator(self.lang), lang.prefix
         context["st_easy"] = any(other.code == "de-LS" for other in self.site_languages)
         context["st_date"] = lambda day: short_date(day, self.lang)
