@@ -153,7 +153,7 @@ def page_problems(docs: Path, render: Callable[[str], str]) -> list[DataError]:
 
 @dataclass
 class LanguageOutputs:
-    """One language's share of the site, made in whichever process (see helper.py)."""
+    """One language's share of the site, made in whichever process (see helper_process.py)."""
     feeds: list
     revisions_used: dict
     pages: list        # data pages (pages.Page)

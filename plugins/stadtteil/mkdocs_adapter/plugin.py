@@ -37,7 +37,7 @@ from .. import bidi
 from ..sitemap import write_sitemap
 from ..errors import DataErrors
 from ..imagecheck import sha256
-from ..helper import Helper
+from ..helper_process import Helper
 from ..sitecheck import SiteCheck
 from ..formatting import page_url, short_date
 from .. import i18n

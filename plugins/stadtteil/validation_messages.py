@@ -1,4 +1,7 @@
-"""Turning pydantic's validation errors into the German, file-and-line messages staff read."""
+"""Turning pydantic's validation errors into the German, file-and-line messages staff read.
+
+(Not the interface texts of `stadtteil messages`: those are gettext catalogs, see i18n.py.)
+"""
 
 from __future__ import annotations
 
