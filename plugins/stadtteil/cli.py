@@ -187,19 +187,18 @@ def translations_report(config_file: Path, output: str, summary: bool) -> int:
     """Missing translations per language and file (exit 0: a report, not a check)."""
     import json
     from .loader import load_project
-    from .models import Settings
+    from .pipeline import settings_of
     from .translations import as_json, format_text, report
-    options = plugin_options(config_file)
-    root = (config_file.parent / options.get("data_dir", ".")).resolve()
-    settings = Settings.model_validate({k: options[k] for k in ("categories", "audiences", "topics", "partner_kinds")
-                                        if options.get(k) is not None})
+    config = site_config(config_file)
     try:
-        project = load_project(root, settings)
+        project = load_project(config.root, settings_of(config.options))
     except DataErrors as exc:
         print(exc.report(), file=sys.stderr)
         return 1
-    docs = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader).get("docs_dir", "docs")
-    reports = report(project, config_file.parent / docs)
+    except ValueError as exc:
+        print(f"{config_file.name}, Plugin „stadtteil“: {exc}", file=sys.stderr)
+        return 1
+    reports = report(project, config.docs_dir)
     print(json.dumps(as_json(reports), ensure_ascii=False, indent=2) if output == "json"
           else format_text(reports, details=not summary))
     return 0
