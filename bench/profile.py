@@ -1,6 +1,7 @@
 """Profile one build of the 10× site with cProfile and write the project's most expensive functions.
 
     .venv/bin/python bench/profile.py [--scale 10] [--top 15] [--keep DIR]
+    .venv/bin/python bench/profile.py --prerender [--scale 10] [--reps 3]
 
 Runs `python -m cProfile -m mkdocs build` (the build `stadtteil build` runs), without the helper
 process (STADTTEIL_HELPER=0: the profile then holds all the work), on a site from
@@ -28,6 +29,37 @@ from generate import TODAY, generate  # bench/ is not a package
 
 OWN = str(REPO / "plugins" / "stadtteil") + os.sep
 MARKER = "## Deutung"
+PRERENDER = "## Vorab-Rendern der Datenseiten"
+
+
+def prerender_section(scale: int, reps: int) -> str:
+    """Cold builds as `stadtteil build` runs them (with the helper), prerender on and off, alternating
+    so both meet the same load; the section that says whether prerender pays."""
+    walls: dict[str, list[float]] = {"1": [], "0": []}
+    with tempfile.TemporaryDirectory(prefix="stadtteil-prerender-") as tmp:
+        folder = Path(tmp) / f"stadtteil-{scale}x"
+        generate(folder, scale)
+        for _ in range(reps):
+            for flag in ("1", "0"):
+                shutil.rmtree(folder / ".cache", ignore_errors=True)
+                shutil.rmtree(folder / "site", ignore_errors=True)
+                env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": TODAY.isoformat(),
+                       "STADTTEIL_PRERENDER": flag, "STADTTEIL_REVISIONEN_SCHREIBEN": "0"}
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d",
+                                str(folder / "site")], cwd=folder, env=env, check=True)
+                walls[flag].append(time.perf_counter() - start)
+    on, off = sorted(walls["1"]), sorted(walls["0"])
+    median = lambda values: values[len(values) // 2]  # noqa: E731
+    return "\n".join([
+        PRERENDER, "",
+        (f"`bench/profile.py --prerender`, {dt.datetime.now(dt.UTC):%d.%m.%Y %H:%M} UTC, {scale}×-Website, kalter Bau "
+         f"mit Hilfsprozess, {reps} Läufe je Fassung abwechselnd (Rechner mit {os.cpu_count()} Kernen, geteilt: "
+         "die Zahlen schwanken mit der Last):"), "",
+        "| Fassung | Minimum | Median | Maximum |", "| --- | --- | --- | --- |",
+        f"| vorab gerendert (Standard) | {on[0]:.1f} s | {median(on):.1f} s | {on[-1]:.1f} s |",
+        f"| alles rendert mkdocs (`STADTTEIL_PRERENDER=0`) | {off[0]:.1f} s | {median(off):.1f} s | {off[-1]:.1f} s |",
+        "", ""])
 
 
 def where(func: tuple[str, int, str]) -> str:
@@ -41,7 +73,21 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--keep", type=Path, help="Website und Profil hier behalten (Ordner darf nicht existieren)")
     parser.add_argument("--output", type=Path, default=BENCH / "PROFILE.md")
+    parser.add_argument("--prerender", action="store_true",
+                        help="nur messen, ob das Vorab-Rendern lohnt (Abschnitt in PROFILE.md ersetzen)")
+    parser.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
+    if args.prerender:
+        section = prerender_section(args.scale, args.reps)
+        old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+        if PRERENDER in old:
+            start = old.index(PRERENDER)
+            end = old.find("\n## ", start + 1)
+            old = old[:start] + (old[end + 1:] if end >= 0 else "")
+        head, marker, tail = old.partition(MARKER)
+        args.output.write_text(head + section + marker + tail, encoding="utf-8")
+        print(section)
+        return
     with tempfile.TemporaryDirectory(prefix="stadtteil-profile-") as tmp:
         work = args.keep or Path(tmp)
         folder = work / f"stadtteil-{args.scale}x"
@@ -72,6 +118,8 @@ def main() -> None:
     kept = ""
     if args.output.exists() and MARKER in (old := args.output.read_text(encoding="utf-8")):
         kept = old[old.index(MARKER):]
+        if PRERENDER in old and old.index(PRERENDER) < old.index(MARKER):
+            kept = old[old.index(PRERENDER):]
     text = "\n".join([
         "# Profil eines Baus",
         "",

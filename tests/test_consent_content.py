@@ -26,7 +26,7 @@ from test_images import build, phone_photo, project_copy, put, record
 
 TODAY = dt.date(2026, 11, 24)
 NO_PERSONS = "persons: none\nchecked_by: QK\nchecked_on: 2026-11-01\n"
-FONT = next((Path(__file__).resolve().parents[1] / "plugins" / "stadtteil" / "theme" / "fonts").glob("*.woff2"))
+FONT = next((Path(__file__).resolve().parents[1] / "plugins" / "stadtteil" / "mkdocs_adapter" / "theme" / "fonts").glob("*.woff2"))
 
 
 def png(width=40, height=30) -> bytes:

@@ -120,7 +120,7 @@ def test_every_built_page_passes_the_output_check(built_site):
     pages = sorted(built_site.rglob("*.html"))
     assert len(pages) > 10 and (built_site / "404.html") in pages
     result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
-    assert funding.check_site(built_site, result) == []
+    assert funding.check_notice(built_site, result) == []
 
 
 def test_production_build_refuses_placeholders(tmp_path):
@@ -207,8 +207,9 @@ def test_bypass_markdown_hides_or_fakes_the_bar(tmp_path):
 def test_pages_changed_after_the_early_check_are_checked_again(built_site, tmp_path):
     # The build hands finished pages to a helper process early; a page rewritten after that (or one the
     # helper found fine before it was broken) must still be judged by its final bytes.
-    from stadtteil.imagecheck import sha256, theme_images
-    from stadtteil.helper import Helper
+    from stadtteil.imagecheck import sha256
+    from stadtteil.mkdocs_adapter.theme_files import theme_images
+    from stadtteil.helper_process import Helper
     from stadtteil.sitecheck import SiteCheck, check_site
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
@@ -246,8 +247,9 @@ def test_bypass_in_another_language_fails_the_whole_build(tmp_path):
 def test_early_check_reports_the_same_however_the_pages_are_shared(built_site, tmp_path, monkeypatch):
     # finish() right after handing over: batches the helper has not started come back to this process.
     from stadtteil import sitecheck
-    from stadtteil.helper import Helper
-    from stadtteil.imagecheck import sha256, theme_images
+    from stadtteil.helper_process import Helper
+    from stadtteil.imagecheck import sha256
+    from stadtteil.mkdocs_adapter.theme_files import theme_images
     from stadtteil.sitecheck import SiteCheck, check_site
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
@@ -271,8 +273,9 @@ def test_early_check_reports_the_same_however_the_pages_are_shared(built_site, t
 def test_a_page_half_written_when_the_helper_reads_it_is_judged_by_its_final_bytes(built_site, tmp_path):
     # The build rewrites some pages after handing them over (the error pages): the helper may read an
     # empty file. It must not fail the build for that, and the final bytes are what count.
-    from stadtteil.helper import Helper
-    from stadtteil.imagecheck import sha256, theme_images
+    from stadtteil.helper_process import Helper
+    from stadtteil.imagecheck import sha256
+    from stadtteil.mkdocs_adapter.theme_files import theme_images
     from stadtteil.sitecheck import SiteCheck, check_site
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
@@ -300,7 +303,7 @@ def test_bypass_logo_file_swapped_after_the_build_is_found(built_site, tmp_path)
     (site / "assets" / "funding" / "eu-esf.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>')
     result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
-    problems = funding.check_site(site, result)
+    problems = funding.check_notice(site, result)
     assert problems and all("zu klein" in p.message for p in problems)
 
 

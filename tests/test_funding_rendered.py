@@ -22,7 +22,7 @@ from stadtteil import funding, rendered
 from stadtteil.htmltree import parse
 
 from sites import DAY, MINI as FIXTURE, REPO, build_here
-THEME = REPO / "plugins" / "stadtteil" / "theme"
+THEME = REPO / "plugins" / "stadtteil" / "mkdocs_adapter" / "theme"
 ENV = {"NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": DAY}
 
 

@@ -42,7 +42,7 @@ def test_every_live_page_carries_the_funding_notice(live):
                if "data-stadtteil-funding" not in p.read_text(encoding="utf-8")]
     assert without == []
     configured = funding.configure(plugin_options(REPO / "mkdocs.yml")["funding"], REPO)
-    assert funding.check_site(site, configured) == []
+    assert funding.check_notice(site, configured) == []
 
 
 def test_every_live_feed_parses(live):

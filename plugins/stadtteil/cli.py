@@ -34,50 +34,51 @@ def plugin_options(config_file: Path) -> dict:
     return {}
 
 
-def collect(config_file: Path, today: dt.date | None = None) -> tuple[list[DataError], list[str], str]:
-    """Every mistake a build would find in the data, consent records and funding configuration,
-    without building: (errors, warnings, one-line summary)."""
-    # Imported here: `stadtteil build` only starts mkdocs and should not pay for the data modules.
-    from . import funding
-    from .consent import check_all
-    from .loader import check_calendar, load_project
-    from .models import Settings
-    from .schedule import TZ
-
-    today = today or dt.datetime.now(TZ).date()
+def site_config(config_file: Path, production: bool = False):
+    """The pipeline's view of a site, read from mkdocs.yml without the site engine (check stays fast)."""
+    from .pipeline import SiteConfig, markdown_settings
+    from .revisions import site_settings
     options = plugin_options(config_file)
-    root = (config_file.parent / options.get("data_dir", ".")).resolve()
+    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    site_url, _, languages = site_settings(config_file, options)
+    extensions, configs = markdown_settings(data.get("markdown_extensions"))
+    return SiteConfig(root=(config_file.parent / options.get("data_dir", ".")).resolve(),
+                      docs_dir=Path(os.path.abspath(config_file.parent / data.get("docs_dir", "docs"))),
+                      site_url=site_url, options=options, markdown_extensions=extensions,
+                      markdown_configs=configs, languages=languages, config_file=config_file.name,
+                      production=production)
+
+
+def collect(config_file: Path, today: dt.date | None = None) -> tuple[list[DataError], list[str], str]:
+    """Every mistake a build would find in the data, consent records, photos, pages and funding
+    configuration, without building: (errors, warnings, one-line summary). The build's own pipeline
+    (pipeline.py) with the build's date."""
+    from . import production, revisions
+    from .pipeline import Site, SiteError, build_date
+
+    config = site_config(config_file)
     errors: list[DataError] = []
-    warnings: list[str] = []
     try:
-        settings = Settings.model_validate({k: options[k] for k in ("categories", "audiences", "topics", "partner_kinds")
-                                            if options.get(k) is not None})
-    except Exception:  # pydantic's own text; the build reports it in detail
-        errors.append(DataError(config_file.name, None, None, "Die Listen (categories, audiences, topics, "
-                                "partner_kinds) im Plugin „stadtteil“ sind fehlerhaft.", ""))
-        settings = Settings()
-    project = None
-    try:
-        project = load_project(root, settings)
-        warnings += check_calendar(project, today)
-        from . import production, revisions   # placeholders a production build refuses; the calendar record
-        warnings += production.problems(root, project, *revisions.site_settings(config_file, options)[:2], config_file.name)
-        warnings += revisions.check_config(config_file, root, project, options, today)
-    except DataErrors as exc:
-        errors += exc.errors
-    from .inputs import site_inputs
-    docs = (yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}).get("docs_dir", "docs")
-    errors += site_inputs(root, config_file.parent / docs, options, config_file.name)
-    consent = check_all(root, today)
-    errors += consent.errors
-    try:
-        configured = funding.configure(options.get("funding"), root, config_file.name)
-        if configured.placeholders:
-            warnings.append("Förderhinweis: Platzhalter für " + ", ".join(l.id for l in configured.placeholders))
-    except ValueError as exc:
-        errors.append(DataError(config_file.name, None, None, str(exc).split(":", 1)[-1].strip(), ""))
+        today = today or build_date(config.options.get("today"))
+    except SiteError as exc:
+        return [DataError(config_file.name, None, None, str(exc), "")], [], ""
+    site = Site.collect(config, today, check_pages=True)
+    errors += site.errors
+    if not errors:
+        try:
+            site.site_rules()
+        except SiteError as exc:
+            errors.append(DataError(config_file.name, None, None, str(exc).removeprefix(config_file.name + ": "), ""))
+    warnings = list(site.warnings)
+    project = site.project
+    if project is not None:
+        # What a production build would refuse, and the calendar record: told here, not refused.
+        warnings += production.problems(config.root, project, config.site_url or None, config.options.get("uid_domain"),
+                                        config_file.name)
+        warnings += revisions.check_config(config_file, config.root, project, config.options, today)
+    photos = site.photos
     summary = (f"{len(project.offers)} Angebote, {len(project.events)} Veranstaltungen, {len(project.partners)} Partner, "
-               f"{len(consent.verdicts)} Bilder" if project else "")
+               f"{len(photos.published) + len(photos.passthrough) + len(photos.left_out)} Bilder" if project else "")
     return DataErrors(errors).errors if errors else [], warnings, summary
 
 
@@ -136,19 +137,6 @@ def check(config_file: Path, fmt: str = "text", today: dt.date | None = None) ->
     return 1 if errors else 0
 
 
-def _mkdocs(arguments: list[str]) -> int:
-    """Runs the mkdocs command line in this process (a second interpreter would cost its start-up
-    and imports on every build) and returns its exit status."""
-    # The end-of-life banner of Material is for developers, not for staff reading the build output.
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.__main__ import cli
-    try:
-        cli.main(args=arguments, prog_name="mkdocs", standalone_mode=True)
-    except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    return 0
-
-
 def build(config_file: Path, site_dir: Path, strict: bool) -> int:
     """Builds into a staging folder and publishes it whole (see publish.py); one build at a time."""
     from .publish import publish
@@ -157,11 +145,11 @@ def build(config_file: Path, site_dir: Path, strict: bool) -> int:
         print("Hinweis: STADTTEIL_PREVIEW_LANGUAGE gilt nur für die Vorschau (make serve); "
               "gebaut werden alle Sprachen.", file=sys.stderr)
 
+    from .mkdocs_adapter import engine
+    from .pipeline import production_requested
+
     def build_into(staging: Path) -> bool:
-        arguments = ["build", "--clean", "--config-file", str(config_file), "--site-dir", str(staging)]
-        if strict or os.environ.get("STADTTEIL_PRODUCTION") == "1":
-            arguments.append("--strict")
-        return _mkdocs(arguments) == 0
+        return engine.build(config_file, staging, production_requested(strict))
 
     if not publish(site_dir, build_into):
         return 1
@@ -199,19 +187,18 @@ def translations_report(config_file: Path, output: str, summary: bool) -> int:
     """Missing translations per language and file (exit 0: a report, not a check)."""
     import json
     from .loader import load_project
-    from .models import Settings
+    from .pipeline import settings_of
     from .translations import as_json, format_text, report
-    options = plugin_options(config_file)
-    root = (config_file.parent / options.get("data_dir", ".")).resolve()
-    settings = Settings.model_validate({k: options[k] for k in ("categories", "audiences", "topics", "partner_kinds")
-                                        if options.get(k) is not None})
+    config = site_config(config_file)
     try:
-        project = load_project(root, settings)
+        project = load_project(config.root, settings_of(config.options))
     except DataErrors as exc:
         print(exc.report(), file=sys.stderr)
         return 1
-    docs = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader).get("docs_dir", "docs")
-    reports = report(project, config_file.parent / docs)
+    except ValueError as exc:
+        print(f"{config_file.name}, Plugin „stadtteil“: {exc}", file=sys.stderr)
+        return 1
+    reports = report(project, config.docs_dir)
     print(json.dumps(as_json(reports), ensure_ascii=False, indent=2) if output == "json"
           else format_text(reports, details=not summary))
     return 0

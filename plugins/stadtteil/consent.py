@@ -19,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from .errors import DataError
 from .filekind import classify, is_image
-from .messages import translate
+from .validation_messages import translate
 from .models import Date, _fail, _list
 from .yamlsource import load_file
 

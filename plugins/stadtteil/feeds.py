@@ -389,10 +389,3 @@ class FeedBuilder:
             add(event_path(eid), f"{text(event.title)} ({office})",
                 text(event.summary) if event.summary else text(event.title), "event", eid, events[eid])
         return feeds
-
-
-def content_digest(feeds: list[Feed]) -> str:
-    digest = hashlib.sha256()
-    for feed in sorted(feeds, key=lambda f: f.path):
-        digest.update(feed.path.encode() + b"\0" + feed.content)
-    return digest.hexdigest()

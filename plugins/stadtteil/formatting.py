@@ -9,6 +9,7 @@ from babel.dates import format_date, format_skeleton
 from markupsafe import Markup, escape
 from babel import Locale
 
+from .i18n import is_german
 from .models import WEEKDAYS, LANGUAGES
 
 
@@ -27,7 +28,7 @@ def text(value: dict[str, str] | None, lang: str = "de") -> str:
 
 def is_fallback(value: dict[str, str] | None, lang: str) -> bool:
     """True when a reader of ``lang`` gets the German text instead (Leichte Sprache is German too)."""
-    return bool(value) and lang not in ("de", "de-LS") and not value.get(lang)
+    return bool(value) and not is_german(lang) and not value.get(lang)
 
 
 def shorten(value: str, limit: int | None) -> str:
@@ -61,33 +62,31 @@ def marked_block(value: dict[str, str] | None, lang: str = "de") -> Markup:
                   + value["de"] + "\n\n</div>")
 
 
-_GERMAN = ("de", "de-LS")
-
 
 def long_date(day: dt.date, lang: str = "de") -> str:
     """„Donnerstag, 26. November 2026“ (the local full date in other languages)."""
-    if lang in _GERMAN:
+    if is_german(lang):
         return format_date(day, "EEEE, d. MMMM y", locale="de")
     return format_date(day, "full", locale=locale(lang))
 
 
 def day_month(day: dt.date, lang: str = "de") -> str:
     """„Do., 26. November“."""
-    if lang in _GERMAN:
+    if is_german(lang):
         return format_date(day, "EEE, d. MMMM", locale="de")
     return format_skeleton("MMMMEd", day, locale=locale(lang))
 
 
 def plain_date(day: dt.date, lang: str = "de") -> str:
     """„26. November 2026“."""
-    if lang in _GERMAN:
+    if is_german(lang):
         return format_date(day, "d. MMMM y", locale="de")
     return format_date(day, "long", locale=locale(lang))
 
 
 def short_date(day: dt.date, lang: str = "de") -> str:
     """„26.11.2026“ and the local equivalent."""
-    return format_date(day, "dd.MM.y" if lang in _GERMAN else "short", locale=locale(lang))
+    return format_date(day, "dd.MM.y" if is_german(lang) else "short", locale=locale(lang))
 
 
 def weekday_name(code: str, lang: str = "de") -> str:
@@ -99,7 +98,7 @@ def language_name(code: str, lang: str = "de") -> str:
 
 
 def hhmm(t: dt.time, lang: str = "de") -> str:
-    if lang in _GERMAN:
+    if is_german(lang):
         return f"{t.hour}:{t.minute:02d}"
     return format_skeleton("Hm", t, locale=locale(lang))
 

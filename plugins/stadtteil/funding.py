@@ -353,8 +353,9 @@ def check_page(html, page: str, site_dir: Path, funding: Funding) -> list[str]:
     return problems
 
 
-def check_site(site_dir: Path, funding: Funding, parsed: dict[str, Node] | None = None) -> list[DataError]:
-    """Check every HTML file of a built site; one entry per page that breaks the rules."""
+def check_notice(site_dir: Path, funding: Funding, parsed: dict[str, Node] | None = None) -> list[DataError]:
+    """The funding notice on every HTML page of a built site; one entry per page that breaks the rules
+    (the whole output check, images included, is sitecheck.check_site)."""
     found = []
     for path in sorted(site_dir.rglob("*.html")):
         page = path.relative_to(site_dir).as_posix()

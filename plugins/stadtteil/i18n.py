@@ -32,12 +32,29 @@ class Language:
     babel: str         # locale for dates and language names (British English: dates as in Europe)
 
     @property
+    def german(self) -> bool:
+        """Its text is German (Leichte Sprache is German too): no German fallback to mark."""
+        return self.code in GERMAN
+
+    @property
+    def hreflang(self) -> str:
+        """For `<link rel="alternate">` and the sitemap: Leichte Sprache as a private-use subtag."""
+        return "de-x-ls" if self.code == "de-LS" else self.html_lang
+
+    @property
     def prefix(self) -> str:
         """Where its pages live: the default language at the root, the others in a folder."""
         return "" if self.code == DEFAULT else f"{self.code}/"
 
 
 DEFAULT = "de"
+# Languages whose text is German: a German text shown there is no fallback.
+GERMAN = ("de", "de-LS")
+
+
+def is_german(code: str) -> bool:
+    return code in GERMAN
+
 _TABLE = {
     "de": Language("de", "Deutsch", "de", "ltr", "de"),
     "en": Language("en", "English", "en", "ltr", "en_GB"),
@@ -98,7 +115,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 _JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true", "trim_blocks": "true",
                   "lstrip_blocks": "true"}
 # Where interface text is: the page templates, the theme (``st_t`` there) and the Python core.
-_TEMPLATES = [("templates/**.j2", "jinja2.ext:babel_extract"), ("theme/**.html", "jinja2.ext:babel_extract")]
+_TEMPLATES = [("templates/**.j2", "jinja2.ext:babel_extract"), ("mkdocs_adapter/theme/**.html", "jinja2.ext:babel_extract")]
 # In templates gettext/ngettext take the message first ({% trans %} compiles to them); in Python the
 # package's own i18n.gettext(lang, message) takes the language first.
 _TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "st_t": None}
@@ -110,7 +127,7 @@ def extract():
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
     catalog = Catalog(project="stadtteil", domain=DOMAIN, charset="utf-8", fuzzy=False)
-    options = {"templates/**.j2": _JINJA_OPTIONS, "theme/**.html": _JINJA_OPTIONS}
+    options = {"templates/**.j2": _JINJA_OPTIONS, "mkdocs_adapter/theme/**.html": _JINJA_OPTIONS}
     found = list(extract_from_dir(str(PACKAGE_DIR), method_map=_TEMPLATES, options_map=options,
                                   keywords=_TEMPLATE_KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True))
     found += extract_from_dir(str(PACKAGE_DIR), method_map=[("**.py", "python")], keywords=_PYTHON_KEYWORDS,

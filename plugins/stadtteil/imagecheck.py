@@ -11,7 +11,6 @@ the rule and where it is used. Images from other hosts are refused too: they wou
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from base64 import b64decode
@@ -25,14 +24,8 @@ from .errors import DataError
 from .filekind import Kind, classify
 from .htmltree import parse
 
-THEME_IMAGES_FILE = Path(__file__).parent / "data" / "theme-images.json"
 # A missing file under these names is a broken font or script link, not a hidden image.
 _NOT_IMAGES = (".woff2", ".woff", ".ttf", ".otf", ".eot", ".css", ".js")
-
-
-def theme_images() -> dict[str, str]:
-    """Site path → sha256 of the theme's own images (Material's favicon, …): a fixed list."""
-    return json.loads(THEME_IMAGES_FILE.read_text(encoding="utf-8"))
 
 
 def sha256(data: bytes) -> str:
@@ -165,16 +158,6 @@ def _references(html) -> list[tuple[str, str]]:
         if name == "object" and tag.get("data"):
             refs.append((tag["data"], "<object data>"))
     return refs
-
-
-def check_output(site_dir: Path, allowed: dict[str, str], parsed: dict | None = None) -> list[DataError]:
-    """Every image file and every image reference of a built site (``allowed``: site path → sha256)."""
-    errors = check_files(site_dir, allowed)
-    for path in sorted(site_dir.rglob("*.html")):
-        rel = path.relative_to(site_dir).as_posix()
-        html = parsed[rel] if parsed and rel in parsed else path.read_text(encoding="utf-8", errors="replace")
-        errors += check_html(html, rel, site_dir, allowed)
-    return errors
 
 
 def _report(where: str, message: str, hint: str = "") -> DataError:

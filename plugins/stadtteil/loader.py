@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ErrorCollector
 from .inputs import DATA_FILES, DATA_FOLDERS, outside_links, outside_root
-from .messages import translate
+from .validation_messages import translate
 from .models import Event, Location, Office, Offer, Partner, Settings
 from .suggest import closest
 from .yamlsource import Document, load_file

@@ -1,7 +1,7 @@
 """The shape of the staff data: the single truth for validation, defaults and (later) JSON Schemas.
 
 Every validator that can fail raises a ``PydanticCustomError`` with a German message and a ``hint``
-in its context, so ``messages.py`` can show staff what is wrong and how to fix it. Field names are
+in its context, so ``validation_messages.py`` can show staff what is wrong and how to fix it. Field names are
 the English ones of ``shared/spec/data-format.md``; common German names are suggested when mistyped.
 """
 

@@ -189,7 +189,8 @@ def join_words(words: list[str], conjunction: str = "und") -> str:
 
 def time_span(start: dt.time, end: dt.time, lang: str = "de") -> str:
     """„15–17 Uhr“, or „9:30–11:30 Uhr“ when minutes matter; other languages in their own notation."""
-    if lang not in ("de", "de-LS"):
+    from .i18n import is_german
+    if not is_german(lang):
         from babel.dates import format_interval
         from .i18n import language
         return format_interval(start, end, "Hm", locale=language(lang).babel)
@@ -203,9 +204,9 @@ def time_span(start: dt.time, end: dt.time, lang: str = "de") -> str:
 
 def describe(rule: ScheduleRule, lang: str = "de") -> str:
     """The rule as residents say it: „jeden Donnerstag, 15–17 Uhr“ (and in every site language)."""
-    from .i18n import translator
+    from .i18n import is_german, translator
     _ = translator(lang)
-    if lang in ("de", "de-LS"):
+    if is_german(lang):
         when = _describe_german(rule)
     else:
         # Frames from the catalog with weekday names in the nominative (Babel): translators word the

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import funding as funding_rules
-from .helper import Helper
+from .helper_process import Helper
 from .htmltree import parse
 from .imagecheck import check_files, check_html
 from .rendered import CssCheck

@@ -1,7 +1,12 @@
 """Options of the `stadtteil` plugin in mkdocs.yml."""
 
+import os
+from pathlib import Path
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+
+from ..pipeline import SiteConfig
 
 
 class StadtteilConfig(Config):
@@ -24,3 +29,47 @@ class StadtteilConfig(Config):
     # A self-hosted video in German Sign Language for the start page (marker <!-- stadtteil:dgs -->):
     # {file: media/dgs-willkommen.mp4, duration: "1:45", title: …, poster: …}. It needs a consent record.
     sign_language_video = c.Optional(c.Type(dict))
+    # A production build refuses every placeholder (production.py); `--strict` is one too.
+    # STADTTEIL_PRODUCTION=1 (the CI pipelines) overrides.
+    production = c.Type(bool, default=False)
+    # With a second core, a helper process prepares the other languages while German builds.
+    # STADTTEIL_HELPER=0 overrides (bench/profile.py profiles one process; tests compare both ways).
+    helper = c.Type(bool, default=True)
+    # Data pages reach mkdocs as finished HTML (prerender.py). STADTTEIL_PRERENDER=0 overrides
+    # (tests/test_build.py compares both ways).
+    prerender = c.Type(bool, default=True)
+    # The preview builds German and this one language only (never a production build).
+    # STADTTEIL_PREVIEW_LANGUAGE overrides (`make serve PREVIEW=en`).
+    preview_language = c.Optional(c.Type(str))
+
+
+# Environment variables that override an option: only those the CI pipelines, `make` and the tests
+# set, each read as it always was (production: "1" is yes; helper, prerender: "0" is no).
+OVERRIDES = {"production": ("STADTTEIL_PRODUCTION", lambda v: v == "1"),
+             "helper": ("STADTTEIL_HELPER", lambda v: v != "0"),
+             "prerender": ("STADTTEIL_PRERENDER", lambda v: v != "0"),
+             "preview_language": ("STADTTEIL_PREVIEW_LANGUAGE", str)}
+
+
+def option(config: StadtteilConfig, name: str):
+    """An option's value after its environment override."""
+    variable, parse = OVERRIDES[name]
+    value = os.environ.get(variable)
+    return parse(value) if value else config[name]
+
+
+def site_config(config, options: dict, production: bool) -> SiteConfig:
+    """The pipeline's view of a mkdocs configuration (``options``: this plugin's)."""
+    base = Path(config.config_file_path or ".").resolve().parent
+    data_dir = options.get("data_dir")
+    i18n = config.plugins.get("i18n")
+    return SiteConfig(
+        root=(base / data_dir).resolve() if data_dir else base,
+        docs_dir=Path(config.docs_dir),
+        site_url=config.site_url.rstrip("/") + "/" if config.site_url else "",
+        options=options,
+        markdown_extensions=list(config.markdown_extensions),
+        markdown_configs=dict(config.mdx_configs or {}),
+        languages=list(i18n.build_languages) if i18n is not None else ["de"],
+        config_file=Path(config.config_file_path or "mkdocs.yml").name,
+        production=production)

@@ -14,11 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from html import unescape as html_unescape
 import posixpath
 import re
 import shutil
-import stat
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,36 +27,30 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
-from pydantic import ValidationError
 
 from .. import funding as funding_rules
 from .. import rendered
-from .. import photos as photo_rules
-from .. import production as production_rules
 from .. import revisions
 from .. import sanitize
 from .. import csp
 from .. import bidi
-from ..filekind import is_image
-from ..csp import add_meta as add_csp
+from ..sitemap import write_sitemap
 from ..errors import DataErrors
-from ..inputs import MAX_MARKDOWN_BYTES, site_inputs
-from ..imagecheck import sha256, theme_images
-from ..helper import Helper
+from ..imagecheck import sha256
+from ..helper_process import Helper
 from ..sitecheck import SiteCheck
-from ..images import picture_html
-from ..feeds import FeedSettings
 from ..formatting import page_url, short_date
 from .. import i18n
-from ..loader import Project, check_calendar, load_project
-from ..models import Settings
-from ..pages import (BLOCKS, SEARCH, build_pages, default_pages, page_entries, render_block,
+from .. import page_images
+from ..loader import Project
+from ..pages import (BLOCKS, SEARCH, page_entries, render_block,
                      search_page)
-from ..schedule import TZ
-from .config import StadtteilConfig
+from ..pipeline import LanguageOutputs, Site, SiteError, build_date
+from .config import StadtteilConfig, option, site_config
+from .theme_files import THEME_DIR, finish_page, material_templates, quiet_material_alternates, theme_images
 from .prerender import Prerenderer
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "theme"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 log = logging.getLogger("mkdocs.plugins.stadtteil")
 # Notices that must be seen but must not fail a --strict build (mkdocs counts warnings of its own
 # loggers): an image left out after a withdrawn consent is the system working, not a build error.
@@ -70,105 +62,7 @@ if not notice.handlers:
     notice.setLevel(logging.INFO)
     notice.propagate = False
 _MARKER = "<!-- stadtteil:{} -->"
-_MD_IMAGE = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^)]*["'])?\s*\)(\{[^}]*\})?""")
 
-
-def build_date(option: str | None) -> dt.date:
-    """The day the pages are built for: STADTTEIL_TODAY, the `today` option, SOURCE_DATE_EPOCH, today."""
-    value = os.environ.get("STADTTEIL_TODAY") or option
-    if value:
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise PluginError(f"„today“/STADTTEIL_TODAY „{value}“ ist kein Datum (JJJJ-MM-TT).") from None
-    if epoch := os.environ.get("SOURCE_DATE_EPOCH"):
-        return dt.datetime.fromtimestamp(int(epoch), TZ).date()
-    return dt.datetime.now(TZ).date()
-
-
-def material_templates() -> str:
-    import material
-    return str(Path(material.__file__).parent / "templates")
-
-
-def finish_page(html: str, lang: str = "de") -> str:
-    """Last touches on every rendered page: valid theme markup, direction, then the page's own CSP."""
-    return add_csp(set_direction(fix_theme_markup(html, lang), i18n.language(lang)))
-
-
-def set_direction(html: str, lang: i18n.Language) -> str:
-    """`<html>` gets `dir` too: Material sets it only on `<body>`, so the document's own direction
-    (and that of everything outside the body) would stay left to right for Arabic."""
-    return re.sub(r'<html lang="[^"]*"', f'<html lang="{lang.html_lang}" dir="{lang.direction}"', html, count=1)
-
-
-def fix_theme_markup(html: str, lang: str = "de") -> str:
-    html = re.sub(r'(<input class="md-(?:toggle|nav__toggle)[^>]*type="checkbox"[^>]*?) autocomplete="off"', r"\1", html)
-    html = html.replace(' tabindex=""', "")
-    if 'id="__toc"' not in html:
-        html = html.replace(' for="__toc"', "")
-    # The menu button is a <label>; make it reachable and operable by keyboard (assets/menu.js).
-    # (A label tied to a control may carry no role or aria-*: its name is visually hidden text.)
-    html = html.replace('<label class="md-header__button md-icon" for="__drawer">',
-                        '<label class="md-header__button md-icon" for="__drawer" tabindex="0">'
-                        '<span class="st-sr-only">' + i18n.gettext(lang, "Menü") + '</span>')
-    return html
-
-
-def write_sitemap(site_dir: Path, site_url: str, languages: list[str]) -> None:
-    """sitemap.xml with every page of every language and its alternates (hreflang), replacing the
-    language plugin's, which knows only the hand-written pages."""
-    import gzip
-    from xml.sax.saxutils import escape as xml_escape
-    prefixes = [i18n.language(code) for code in languages]
-    others = tuple(p.prefix for p in prefixes if p.prefix)
-    pages = sorted(path.relative_to(site_dir).as_posix() for path in site_dir.rglob("index.html"))
-    rests = [p[: -len("index.html")] for p in pages if not p.startswith(others)]
-    hreflang = lambda lang: "de-x-ls" if lang.code == "de-LS" else lang.html_lang  # noqa: E731
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
-    for rest in rests:
-        variants = [(lang, site_url + lang.prefix + rest) for lang in prefixes
-                    if (site_dir / lang.prefix / rest / "index.html").exists()]
-        links = "".join(f'<xhtml:link rel="alternate" hreflang="{hreflang(lang)}" href="{xml_escape(url)}"/>'
-                        for lang, url in variants)
-        for _, url in variants:
-            lines.append(f"<url><loc>{xml_escape(url)}</loc>{links}</url>")
-    lines.append("</urlset>\n")
-    data = "\n".join(lines).encode("utf-8")
-    (site_dir / "sitemap.xml").write_bytes(data)
-    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(data, mtime=0))
-    for lang in prefixes:   # the language plugin leaves a partial sitemap in every language folder
-        if lang.prefix:
-            for name in ("sitemap.xml", "sitemap.xml.gz"):
-                (site_dir / lang.prefix / name).unlink(missing_ok=True)
-
-
-# Material's script fetches `sitemap.xml` beside every `<link rel="alternate">` of a page, to send its own
-# language selector to the same page. Our pages name the same page in every language already (head,
-# switcher, language bar), so those are six needless requests per page, all 404s (prepaid data, server
-# logs) and, on a preview, requests to the production host. The call that starts it is taken out.
-_ALTERNATE_SETUP = re.compile(r'function (\w+)\(\{document\$:\w+\}\)\{let \w+=new Map;\w+\.pipe\('
-                              r'\w+\(\(\)=>\w+\("link\[rel=alternate\]"\)\)')
-
-
-def quiet_material_alternates(site_dir: Path) -> bool:
-    """Remove the sitemap fetching of Material's bundle in the built site; False if it was not found."""
-    found = False
-    for bundle in (site_dir / "assets" / "javascripts").glob("bundle.*.min.js"):
-        js = bundle.read_text(encoding="utf-8")
-        match = _ALTERNATE_SETUP.search(js)
-        if match is None:
-            continue
-        call = re.compile(r"(?<![\w.])" + re.escape(match.group(1)) + r"\(\{document\$:\w+\}\);")
-        js, count = call.subn("", js, count=1)
-        if count:
-            bundle.write_text(js, encoding="utf-8")
-            found = True
-    return found
-
-
-_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]*)""", re.I)
 
 # Set by `make serve PREVIEW=…`: the preview builds only this language (and German).
 PREVIEW_VARIABLE = "STADTTEIL_PREVIEW_LANGUAGE"
@@ -178,6 +72,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        self.command: str | None = None
         self.project: Project | None = None
         self.today: dt.date | None = None
         self.root: Path | None = None
@@ -192,6 +87,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         """True during the language plugin's builds of the other languages."""
         plugin = self._i18n(config)
         return bool(plugin is not None and plugin.building)
+
+    # on_startup: once per mkdocs command, before any build. The command decides whether a helper
+    # process may be forked: `serve` runs a web server thread, whose locks a fork could copy held.
+    def on_startup(self, command: str, dirty: bool) -> None:
+        self.command = command
 
     # on_config, first of all plugins: staff mistakes must stop the build before mkdocs cleans
     # site_dir (it does so right after on_pre_build), so a site built earlier stays untouched.
@@ -209,8 +109,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             if js not in [str(getattr(j, "path", j)) for j in config.extra_javascript]:
                 config.extra_javascript.append(js)
         plugin = self._i18n(config)
-        if plugin is not None and not self._nested(config) and os.environ.get(PREVIEW_VARIABLE):
-            self._preview_only(plugin, os.environ[PREVIEW_VARIABLE])
+        if plugin is not None and not self._nested(config) and option(self.config, "preview_language"):
+            self._preview_only(plugin, option(self.config, "preview_language"))
         self.lang = (plugin.current_language or plugin.default_language) if plugin else i18n.DEFAULT
         # The languages this site is built in: a site without the language plugin is German only.
         self.site_languages = [i18n.language(code) for code in plugin.build_languages] if plugin \
@@ -223,89 +123,53 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         self.feed_count = 0
         # With a second core, a helper process prepares the other languages' data pages and calendars
         # while German builds, then checks each finished language's pages while the next one builds.
-        # STADTTEIL_HELPER=0 keeps everything in one process (bench/profile.py, debugging).
-        self.helper = Helper(enabled=(os.cpu_count() or 1) > 1 and os.environ.get("STADTTEIL_HELPER") != "0")
+        # Option `helper: false` (STADTTEIL_HELPER=0) keeps everything in one process (bench/profile.py).
+        # Never beside `mkdocs serve`'s web server thread (see on_startup).
+        self.helper = Helper(enabled=(os.cpu_count() or 1) > 1 and self.command != "serve"
+                             and option(self.config, "helper"))
         self.site_check = SiteCheck(Path(config.site_dir), None, self.helper)
         self._prepared: dict = {}
         # Data pages go to mkdocs as finished HTML (prerender.py), rendered where they are made:
-        # the helper's share is Markdown the build's process no longer does. STADTTEIL_PRERENDER=0
+        # the helper's share is Markdown the build's process no longer does. `prerender: false`
         # leaves all rendering to mkdocs (tests/test_build.py compares the two).
         self.prerenderer = (Prerenderer(config.markdown_extensions, config.mdx_configs or {})
-                            if os.environ.get("STADTTEIL_PRERENDER") != "0" else None)
+                            if option(self.config, "prerender") else None)
         self._rendered: dict = {}
         self._content_problems: list = []
         self._encoding = None
-        self._revisions = None
         self.fallback_urls: set[str] = set()
-        base = Path(config.config_file_path or ".").resolve().parent
-        self.root = (base / self.config.data_dir).resolve() if self.config.data_dir else base
-        self.today = build_date(self.config.today)
-        settings_input = {k: self.config[k] for k in ("categories", "audiences", "topics", "partner_kinds")
-                          if self.config[k] is not None}
-        try:
-            settings = Settings.model_validate(settings_input)
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-            raise PluginError(f"mkdocs.yml, Plugin „stadtteil“: {problems}") from None
-        errors, warnings = [], []
+        if not config.use_directory_urls:
+            raise PluginError("mkdocs.yml: „use_directory_urls: false“ wird nicht unterstützt; "
+                              "die Seiten verlinken sich über Ordner-Adressen.")
+        # Everything staff wrote is loaded and checked by the pipeline, as `stadtteil check` does.
         self.project = None
         try:
-            self.project = load_project(self.root, settings)
-            warnings = check_calendar(self.project, self.today)
+            self.today = build_date(self.config.today)
+            self.site = Site.prepare(
+                site_config(config, dict(self.config), option(self.config, "production") or config.strict), self.today,
+                progress=lambda done, total, source: log.info(f"Bild {done}/{total}: {source}"))
         except DataErrors as exc:
-            errors += exc.errors
-        # Images and their consent records are checked in the same run: every mistake at once.
-        # Photos are checked and measured here; new ones are encoded at the end of on_config (by the
-        # helper, while German builds, when there is one): pages need only their names and sizes.
-        self.photos = photo_rules.prepare(self.root, self.today, self.project, self.root / ".cache" / "images",
-                                          progress=lambda done, total, source: log.info(f"Bild {done}/{total}: {source}"),
-                                          encode=False)
-        errors += self.photos.errors
-        # mkdocs copies every file of docs_dir, following links: refused before it touches anything.
-        errors += site_inputs(self.root, Path(config.docs_dir), self.config, Path(config.config_file_path or "mkdocs.yml").name)
-        if self.project is not None:
-            errors += sanitize.check_data(self.project, self._markdown_renderer(config))
-        if errors:
-            # The pages are checked as they render (on_page_content); a build that stops here checks
-            # them now, so staff get every mistake in one report.
-            errors += self._content_problems_now(config)
             # One PluginError with the whole German report: mkdocs prints it without a traceback.
-            raise PluginError(DataErrors(errors).report())
+            raise PluginError(exc.report()) from None
+        except SiteError as exc:
+            raise PluginError(str(exc)) from None
+        site = self.site
+        self.root, self.project, self.photos, self.funding = site.root, site.project, site.photos, site.funding
+        self.site_url = site.site_url
         if self.photos.encoded or self.photos.from_cache:
             log.info(f"Bilder: {self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
                      f"{len(self.photos.left_out)} ausgelassen")
         if self.photos.repaired:
             log.info(f"Hinweis: Zwischenspeicher (.cache/images) beschädigt oder veraltet für {len(self.photos.repaired)} "
                      f"Bild(er) ({', '.join(self.photos.repaired)}); sie werden neu verarbeitet, nichts zu tun.")
-        self.image_uses: dict[str, list[str]] = {}
-        self.warning_count = len(warnings)
-        for warning in warnings:
+        for warning in site.warnings:
             log.warning(warning)
-        if not config.use_directory_urls:
-            raise PluginError("mkdocs.yml: „use_directory_urls: false“ wird nicht unterstützt; "
-                              "die Seiten verlinken sich über Ordner-Adressen.")
-        if not config.site_url:
-            raise PluginError("mkdocs.yml: „site_url“ fehlt, die Web-Adresse der Website "
-                              "(zum Beispiel https://www.example.org/). Die Kalender brauchen sie für ihre Links.")
-        self.site_url = config.site_url.rstrip("/") + "/"
-        self.uid_domain = self.config.uid_domain or urlsplit(self.site_url).hostname
-        try:
-            self.funding = funding_rules.configure(self.config.funding, self.root)
-        except ValueError as exc:
-            raise PluginError(str(exc)) from None
         self.site_check.funding = self.funding
         # Only the shipped themes' CSS is trusted (by path and bytes); a custom_dir's is site CSS.
         custom, base_dir = config.theme.custom_dir, Path(config.config_file_path or ".").resolve().parent
         self.site_check.css = rendered.CssCheck(
             rendered.shipped_css(Path(d) for d in config.theme.dirs if d != custom),
             tuple((folder, os.path.relpath(folder, base_dir)) for folder in (config.docs_dir, custom) if folder))
-        self._placeholders(config)
-        if self.project.office.legal is None:
-            message = ("office.yml: Der Abschnitt „legal“ fehlt (Impressum, Datenschutzerklärung, Erklärung zur "
-                       "Barrierefreiheit). Ein Produktions-Bau veröffentlicht ohne ihn nichts.")
-            if os.environ.get("STADTTEIL_PRODUCTION") == "1" or config.strict:
-                raise PluginError(message)
-            log.warning(message)
         config.extra["stadtteil"] = {"office": self.project.office, "today": self.today, "funding": self.funding,
                                      "eu_statement": funding_rules.EU_STATEMENT, "lang": self.lang}
         self._prepare_other_languages()
@@ -316,32 +180,31 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         helper, which makes them while mkdocs builds German. Everything they depend on is loaded by
         now (the child is a copy)."""
         others = [lang.code for lang in self.site_languages if lang.code != self.lang]
-        cache = self.root / ".cache" / "images"
         self._encoding = None
         if others and self.helper.enabled:
+            # Every input the helper's jobs read is loaded before it forks (the calendar record runs
+            # git): the child holds a copy and reads nothing itself.
+            self._load_revisions()
             # One thread there: the build's own process is busy with the German pages meanwhile.
-            self.helper.share("photos", lambda: self.photos.encode_pending(cache, threads=1))
+            self.helper.share("photos", lambda: self.site.encode_photos(threads=1))
             self.helper.share("language", self._language_outputs)
             if self.photos.pending:
                 self._encoding = self.helper.call("photos")
         if self.photos.pending and self._encoding is None:
-            self.photos.complete(self.photos.encode_pending(cache))
+            self.photos.complete(self.site.encode_photos())
         if not others or not self.helper.enabled:
             return
-        self._load_revisions()   # before the helper forks: every language starts from the same record
         for code in others:
             future = self.helper.call("language", code)
             if future is None:
                 break
             self._prepared[code] = future
 
-    def _language_outputs(self, lang: str) -> tuple[tuple, list, list, list, dict]:
-        """The calendars, data pages, default pages, the data pages' search entries and the pages
-        rendered to HTML (by source path) of one language: the same in either process."""
-        generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
-        defaults = default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
-        return (self._feeds(lang), generated, defaults, page_entries(generated),
-                {page.src: self._prerender(page.markdown) for page in generated + defaults})
+    def _language_outputs(self, lang: str) -> tuple[LanguageOutputs, dict]:
+        """One language's outputs (pipeline) and its pages rendered to HTML (by source path): the
+        same in either process."""
+        outputs = self.site.outputs(lang)
+        return outputs, {page.src: self._prerender(page.markdown) for page in outputs.pages + outputs.defaults}
 
     def _prerender(self, markdown: str):
         return self.prerenderer.render(markdown) if self.prerenderer is not None else None
@@ -354,28 +217,13 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         if code not in known:
             raise PluginError(f"{PREVIEW_VARIABLE}={code}: diese Sprache gibt es nicht; möglich sind "
                               + ", ".join(known) + ".")
-        if os.environ.get("STADTTEIL_PRODUCTION") == "1":
+        if option(self.config, "production"):
             raise PluginError(f"{PREVIEW_VARIABLE}={code} in einem Produktions-Bau: veröffentlicht werden immer "
                               "alle Sprachen. Entfernen Sie die Variable.")
         for lang in plugin.config.languages:
             lang.build = lang.build and (lang.default or lang.locale == code)
         log.info(f"Vorschau: nur {', '.join(plugin.build_languages)} ({PREVIEW_VARIABLE}={code}); "
                  "stadtteil build baut alle Sprachen.")
-
-    def _placeholders(self, config: MkDocsConfig) -> None:
-        production = os.environ.get("STADTTEIL_PRODUCTION") == "1" or config.strict
-        names = ", ".join(logo.id for logo in self.funding.placeholders)
-        found = [f"Förderhinweis: Für diese Logos stehen noch Platzhalter: {names}. "
-                 "Tragen Sie die echten Logo-Dateien in mkdocs.yml unter „funding“ ein."] if names else []
-        if production:   # the scaffold's placeholders (Impressum, phone, site_url, …): see production.py
-            found += production_rules.problems(self.root, self.project, config.site_url, self.config.uid_domain,
-                                               Path(config.config_file_path or "mkdocs.yml").name)
-        if not found:
-            return
-        if production:
-            raise PluginError("Ein Produktions-Bau (--strict oder STADTTEIL_PRODUCTION=1) veröffentlicht keine "
-                              "Platzhalter:\n  " + "\n  ".join(found))
-        log.warning(found[0])
 
     # on_files: the data pages join the hand-written ones before mkdocs builds the navigation.
     # After the language plugin (-100): it has sorted the real files by language, and it cannot
@@ -385,49 +233,37 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         assert self.project is not None and self.today is not None
         clashes = []
         self.languages_built.append(self.lang)
-        prepared = self._prepared.pop(self.lang, None)
-        (feeds, used), generated, defaults, entries, rendered = (prepared.result() if prepared is not None
-                                                                 else self._language_outputs(self.lang))
-        self._revisions.used[self.lang] = used
+        outputs, rendered = Helper.result_or(self._prepared.pop(self.lang, None),
+                                                lambda: self._language_outputs(self.lang))
+        self.site.outputs_taken(self.lang, outputs)
+        feeds, generated, defaults, entries = outputs.feeds, outputs.pages, outputs.defaults, outputs.entries
         # The new photos' bytes, from the helper (German build only), encoded while the German pages were made.
         if self._encoding is not None:
             encoding, self._encoding = self._encoding, None
-            try:
-                encoded = encoding.result()
-            except Exception:  # noqa: BLE001  (the helper died: encode here, raising what it raised)
-                encoded = self.photos.encode_pending(self.root / ".cache" / "images")
-            self.photos.complete(encoded)
+            self.photos.complete(Helper.result_or(encoding, self.site.encode_photos))
         self.feed_count += len(feeds)
         for feed in feeds:
             files.append(File.generated(config, feed.path, content=feed.content))
-        for logo in self.funding.logos:
-            files.append(File.generated(config, logo.site_path, content=logo.source.read_bytes()))
-        # Images in content/ are never copied as they are: photos only as re-encoded variants,
-        # graphics only with a valid record. Theme files (Material's favicon) are checked by hash later.
-        docs_dir = Path(config.docs_dir).resolve()
+        for path, data in self.site.logo_files():
+            files.append(File.generated(config, path, content=data))
+        # Files of content/ as the pipeline says (images by their bytes, consent records never).
+        # Theme files (Material's favicon) are checked by hash later.
+        docs_dir = Path(config.docs_dir)
         self.image_aliases: dict[str, str] = {}
         for file in list(files):
-            if file.src_uri.endswith(".consent.yml"):
-                files.remove(file)  # consent records hold form numbers: never published
-                continue
-            # An image is told by its bytes (a photo renamed to .dat is still one), by the core.
-            if (file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(docs_dir)
-                    and is_image(Path(file.abs_src_path))):
+            what, data = self.site.content_file(file.src_uri, Path(file.abs_src_path) if file.abs_src_path else None,
+                                                docs_dir)
+            if what != "keep":
                 files.remove(file)
-                processed = self.photos.published.get(f"content/{file.src_uri}")
-                if processed is not None:
-                    # Keep the original address alive (links still resolve), with a re-encoded file.
-                    files.append(File.generated(config, file.src_uri, content=processed.fallback.data))
-                    self.image_aliases[file.src_uri] = sha256(processed.fallback.data)
-        for source, data in self.photos.passthrough.items():
-            files.append(File.generated(config, photo_rules.site_path_of(source), content=data))
-        for processed in self.photos.published.values():
-            for variant in processed.variants:
-                files.append(File.generated(config, variant.path, content=variant.data))
+            if data is not None:
+                files.append(File.generated(config, file.src_uri, content=data))
+                self.image_aliases[file.src_uri] = sha256(data)
+        for path, data in self.site.media_files():
+            files.append(File.generated(config, path, content=data))
         lang = self.lang
         # Hand-written pages this language shows in German (no translation yet), by address.
         self.fallback_urls = {f.url for f in files.documentation_pages()
-                              if getattr(f, "locale", lang) != lang and lang not in ("de", "de-LS")}
+                              if getattr(f, "locale", lang) != lang and not i18n.is_german(lang)}
         defaults = [p for p in defaults if files.get_file_from_path(p.src) is None]
         generated += defaults
         entries += page_entries(defaults)
@@ -478,33 +314,21 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             entries.append({"title": str(meta.get("title", Path(src).stem)),
                             "description": str(meta.get("description", "")), "src": src,
                             # A page shown in German (not translated yet) is listed as German.
-                            "lang": "de" if getattr(file, "locale", lang) != lang and lang not in ("de", "de-LS") else ""})
+                            "lang": "de" if getattr(file, "locale", lang) != lang and not i18n.is_german(lang) else ""})
         return entries
 
-    def _feeds(self, lang: str):
-        """The calendar files, from the same schedule engine as the pages' "next dates"."""
-        self._load_revisions()
-        settings = FeedSettings(self.site_url, self.uid_domain, self.today, self.project.office.name)
-        feeds = revisions.language_feeds(self.project, settings, self._revisions, lang)
-        # The record's entries go back with the feeds: the helper's copy of the record is its own.
-        return feeds, self._revisions.used.get(lang, {})
-
     def _load_revisions(self) -> None:
-        if self._revisions is None:
-            self._revisions, problem = revisions.load(self.root, self.today)
-            if problem:
-                notice.warning(problem)
+        self.site.load_revisions()
+        if self.site.revision_notice:
+            notice.warning(self.site.revision_notice)
+            self.site.revision_notice = None
 
     def _write_revisions(self) -> None:
-        """The revision record after all languages, once, in this process (docs/kalender.md)."""
-        if self._revisions is None or not revisions.may_write():
-            return
-        try:
-            if revisions.write(self.root, revisions.updated(self._revisions.record, self._revisions.used)):
-                log.info(f"{revisions.RECORD} aktualisiert: bitte zusammen mit den Daten committen.")
-        except OSError as exc:
-            notice.warning(f"{revisions.RECORD} konnte nicht geschrieben werden ({exc.strerror}). Die Kalender "
-                           "sind trotzdem richtig; committen Sie die Datei nach einem Bau mit Schreibrecht.")
+        written, problem = self.site.write_revisions()
+        if written:
+            log.info(f"{revisions.RECORD} aktualisiert: bitte zusammen mit den Daten committen.")
+        if problem:
+            notice.warning(problem)
 
     # on_page_markdown: hand-written pages (home, contact) carry markers for live data blocks.
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -516,7 +340,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                               "enthält den vorgeschriebenen Förderhinweis. Löschen Sie „footer“ aus „hide“.")
         if page.file.src_uri in self._rendered:
             return ""   # rendered already: nothing left for mkdocs' Markdown step (see on_page_content)
-        markdown = self._drop_left_out_images(markdown, page)
+        markdown = page_images.drop_left_out(markdown, page.file.src_uri, self.photos, self.site.image_used)
         if "<!-- stadtteil:" not in markdown:
             return markdown
         assert self.project is not None and self.today is not None
@@ -534,65 +358,10 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                 f"Erlaubt sind: {', '.join(BLOCKS)}.")
         return markdown
 
-    def _content_problems_now(self, config: MkDocsConfig) -> list:
-        from mkdocs.utils.meta import get_data
-        render, found = self._markdown_renderer(config), []
-        docs = Path(config.docs_dir)
-        # Links and special files are reported by inputs.py and never read: walk without following them.
-        pages = sorted(Path(folder) / name for folder, _, names in os.walk(docs, followlinks=False)
-                       for name in names if name.endswith(".md"))
-        for path in pages:
-            info = os.lstat(path)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MARKDOWN_BYTES:
-                continue
-            source = path.read_text(encoding="utf-8", errors="replace")
-            body, _ = get_data(source)
-            found += sanitize.page_problems(render(body), source, f"content/{path.relative_to(docs).as_posix()}")
-        return found
-
-    @staticmethod
-    def _markdown_renderer(config: MkDocsConfig):
-        """Staff Markdown rendered as the pages will render it, for the check (sanitize.py)."""
-        import markdown as python_markdown
-        md = python_markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs or {})
-        return lambda text: md.reset().convert(text)
-
     def _dgs(self) -> dict | None:
-        """The sign-language video block's data, or None (not configured, or its consent is gone)."""
-        options = self.config.sign_language_video
-        if not options or not options.get("file"):
-            return None
-        source = str(options["file"])
-        if source not in self.photos.passthrough:
-            if source in self.photos.left_out:
-                self.image_uses.setdefault(source, []).append("Startseite (Gebärdensprach-Video)")
-            return None
-        icon = (Path(material_templates()) / ".icons" / "material" / "sign-language.svg").read_text()
-        size = len(self.photos.passthrough[source])
-        poster = options.get("poster")
-        from babel.numbers import format_decimal
-        title = options.get("title")
-        return {"path": photo_rules.site_path_of(source),
-                "title": title if title else i18n.gettext(self.lang, "Informationen in Gebärdensprache"),
-                "duration": options.get("duration", ""),
-                "size": format_decimal(round(size / 1_000_000, 1), "0.0", locale=i18n.language(self.lang).babel) + " MB",
-                "type": "video/webm" if source.endswith(".webm") else "video/mp4", "icon": icon,
-                "poster": photo_rules.site_path_of(poster) if poster and poster in self.photos.passthrough else None}
-
-    def _drop_left_out_images(self, markdown: str, page: Page) -> str:
-        """Markdown images whose consent was withdrawn go before rendering (no broken link, no warning)."""
-        if not self.photos.left_out or "![" not in markdown:
-            return markdown
-        page_dir = Path(page.file.src_uri).parent
-
-        def replace(match: re.Match) -> str:
-            source = "content/" + os.path.normpath((page_dir / match.group(1)).as_posix()).lstrip("./")
-            if source in self.photos.left_out:
-                self.image_uses.setdefault(source, []).append(f"content/{page.file.src_uri}")
-                return ""
-            return match.group(0)
-
-        return _MD_IMAGE.sub(replace, markdown)
+        """The sign-language video block's data, with Material's icon (see Site.sign_language)."""
+        return self.site.sign_language(self.lang, lambda: (Path(material_templates()) / ".icons" / "material"
+                                                           / "sign-language.svg").read_text())
 
     # on_page_content: images in hand-written pages become responsive variants, or disappear
     # (with their link) when consent was withdrawn; the HTML is final here, Markdown tricks included.
@@ -605,7 +374,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             html = rendered.html
             page.toc = get_toc(rendered.toc)
             page.present_anchor_ids = set(rendered.anchors)
-        html = self._images(html, page)
+        html = page_images.rewrite(html, page.file.src_uri, page.url, self.photos, self.site.image_used)
         if not page.file.generated_by and page.file.abs_src_path:
             self._content_problems += sanitize.page_problems(html, Path(page.file.abs_src_path).read_text(encoding="utf-8"),
                                                             f"content/{page.file.src_uri}")
@@ -627,45 +396,6 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         else:
             note = i18n.gettext(self.lang, "Diese Seite ist noch nicht übersetzt. Hier steht sie auf Deutsch.")
         return f'<p class="st-untranslated">{note}</p>\n<div lang="de" dir="ltr">\n{html}\n</div>'
-
-    @staticmethod
-    def _image_source(src: str, page: Page) -> str | None:
-        """The project file an <img src> of a content page names (None: not one of ours)."""
-        src = src.split("#")[0].split("?")[0]
-        if not src or "://" in src or src.startswith(("data:", "/")):
-            return None  # foreign and data images are refused by the output check, with the page named
-        return "content/" + os.path.normpath((Path(page.file.src_uri).parent / src).as_posix()).lstrip("./")
-
-    def _images(self, html: str, page: Page) -> str:
-        # Most pages have no image of a content file (data pages bring finished <picture>s): a quick
-        # look at the src values spares them the parse.
-        sources = [self._image_source(html_unescape(src), page) for src in _IMG_SRC.findall(html)]
-        if not any(source and self.photos.status(source) != "unknown" for source in sources):
-            return html
-        from bs4 import BeautifulSoup
-        soup = BeautifulSoup(html, "html.parser")
-        changed = False
-        page_path = page.url.rstrip("/") if page.url.endswith("/") else str(Path(page.url).parent)
-        for index, img in enumerate(soup.find_all("img")):
-            source = self._image_source(img.get("src") or "", page)
-            if source is None:
-                continue
-            status = self.photos.status(source)
-            if status == "published" and source in self.photos.published:
-                url = lambda path: os.path.relpath(path, page_path or ".")  # noqa: E731
-                picture = BeautifulSoup(picture_html(self.photos.published[source], img.get("alt", ""), url,
-                                                     eager=index == 0), "html.parser")
-                img.replace_with(picture)
-                changed = True
-            elif status == "left_out":
-                self.image_uses.setdefault(source, []).append(f"content/{page.file.src_uri}")
-                parent = img.parent
-                img.decompose()
-                if parent is not None and parent.name in ("a", "figure", "p") and not parent.get_text(strip=True) \
-                        and not parent.find(["img", "picture"]):
-                    parent.decompose()
-                changed = True
-        return str(soup) if changed else html
 
     # on_post_page: Material's templates write a few attributes the HTML standard does not allow
     # (found by the Nu Html Checker); mend them here, in the adapter, where the theme is known.
@@ -716,17 +446,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         if self._i18n(config) is not None:
             # <link rel="alternate" hreflang> in the head: absolute addresses, as search engines want.
             links = [{"name": a["lang"].name, "link": a["absolute"],
-                      "lang": "de-x-ls" if a["lang"].code == "de-LS" else a["lang"].html_lang} for a in alternates]
+                      "lang": a["lang"].hreflang} for a in alternates]
             # Both ways: the language plugin sets it as an attribute, which templates read first.
             config.extra["alternate"] = links
             config.extra.alternate = links
-        context["st_alternates"] = alternates
-        context["st_lang"] = lang
-        context["st_t"] = i18n.translator(self.lang)
-        context["st_home"] = lang.prefix
-        context["st_easy"] = any(other.code == "de-LS" for other in self.site_languages)
-        context["st_date"] = lambda day: short_date(day, self.lang)
-        return context
+        return self._theme_context(context, alternates)
 
     # on_template_context: pages rendered from a template alone (404.html) get the same context;
     # their switcher leads to each language's start page.
@@ -734,9 +458,14 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         lang = i18n.language(self.lang)
         # The error page is served at any depth: its links start at the site's root path.
         root = urlsplit(self.site_url).path
-        context["st_alternates"] = [{"lang": other, "current": other.code == lang.code,
-                                     "absolute": self.site_url + other.prefix, "href": root + other.prefix}
-                                    for other in self.site_languages]
+        return self._theme_context(context, [{"lang": other, "current": other.code == lang.code,
+                                              "absolute": self.site_url + other.prefix, "href": root + other.prefix}
+                                             for other in self.site_languages])
+
+    def _theme_context(self, context, alternates: list[dict]):
+        """What the project's templates read (theme/): the language, its switcher, translations, dates."""
+        lang = i18n.language(self.lang)
+        context["st_alternates"] = alternates
         context["st_lang"], context["st_t"], context["st_home"] = lang, i18n.translator(self.lang), lang.prefix
         context["st_easy"] = any(other.code == "de-LS" for other in self.site_languages)
         context["st_date"] = lambda day: short_date(day, self.lang)
@@ -778,14 +507,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             raise PluginError(DataErrors(problems).report().replace("Die Daten enthalten", "Die gebaute Website hat"))
         # Hosts that read a `_headers` file (Netlify, Cloudflare Pages) get the calendar type and headers;
         # mkdocs skips files starting with "_", so it is written here.
-        shutil.copyfile(THEME_DIR.parent / "data" / "_headers", site_dir / "_headers")
+        shutil.copyfile(DATA_DIR / "_headers", site_dir / "_headers")
         self._write_revisions()
         self._report_left_out()
         pages = sum(1 for _ in site_dir.rglob("*.html"))
-        log.info(f"Zusammenfassung: {pages} Seiten in {len(self.languages_built)} Sprachen, {self.feed_count} Kalender, Bilder: "
-                 f"{self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
-                 f"{len(self.photos.left_out)} ausgelassen; Förderhinweis und Bilder auf allen Seiten geprüft; "
-                 f"{self.warning_count + len(self.photos.left_out) + len(self.funding.placeholders) > 0 and 'Hinweise oben beachten' or 'keine Hinweise'}.")
+        log.info(self.site.summary(pages, len(self.languages_built), self.feed_count))
 
     # on_build_error: a failed build stops its helper too (it may still be preparing or checking).
     def on_build_error(self, error: Exception) -> None:
@@ -795,8 +521,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
 
     def _allowed_images(self) -> dict[str, str]:
         """Site path → sha256 of every image the built site may contain."""
-        allowed = theme_images() | self.photos.allowed() | self.image_aliases
-        return allowed | {logo.site_path: sha256(logo.source.read_bytes()) for logo in self.funding.logos}
+        return self.site.allowed_images(theme_images() | self.image_aliases)
 
     def _write_not_found(self, site_dir: Path) -> None:
         """Each language's error page in its folder; the German one at the root (servers fall back to it)."""
@@ -807,17 +532,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             target.write_text(html, encoding="utf-8")
 
     def _report_left_out(self) -> None:
-        assert self.project is not None
-        for source, reason in sorted(self.photos.left_out.items()):
-            uses = list(self.image_uses.get(source, []))
-            for (kind, item_id), doc in self.project.sources.items():
-                record = self.project.offers.get(item_id) if kind == "offers" else \
-                    self.project.events.get(item_id) if kind == "events" else None
-                if record is not None and record.image == source:
-                    uses.append(doc.file)
-            where = ", ".join(sorted(set(uses))) or "nirgends"
-            notice.warning(f"Bild {source} wird nicht veröffentlicht ({reason}). Es war verwendet in: {where}. "
-                           "Die Seiten wurden ohne das Bild gebaut.")
+        for text in self.site.left_out_report():
+            notice.warning(text)
 
     # on_serve: `make serve` rebuilds when staff save a data file, not only a Markdown page.
     def on_serve(self, server, config: MkDocsConfig, builder):

@@ -2,9 +2,11 @@
 
 Engine-agnostic. One helper process, forked from the build, runs jobs in the order they are handed
 in: a forked child starts at once and already holds everything loaded (data, images, rules), so
-nothing is imported or pickled twice. Where fork is missing (Windows), with one core, or in a process
-with other threads (`mkdocs serve`'s web server: a fork could copy a lock another thread holds),
-``submit`` returns None and the caller does the work itself.
+nothing is imported or pickled twice. Where fork is missing (Windows), with one core, or where the
+caller says forking is unsafe (the engine's adapter knows: `mkdocs serve` runs a web server thread,
+and a fork could copy a lock that thread holds), ``submit`` returns None and the caller does the work
+itself; a job whose helper failed is done by the caller too (``result_or``), so every job has the
+same fallback.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable
 
@@ -62,9 +63,6 @@ class Helper:
         if not self.enabled:
             return None
         if self._pool is None:
-            if threading.active_count() > 1:
-                self.enabled = False
-                return None
             # Forked from this (the build's main) thread: the death signal follows the forking thread.
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
                                              initializer=_end_with, initargs=(os.getpid(),))
@@ -73,6 +71,18 @@ class Helper:
     def call(self, key: str, *args: Any) -> Future | None:
         """Runs shared work (see ``share``) in the helper; None: run it yourself."""
         return self.submit(_run_inherited, key, args)
+
+    @staticmethod
+    def result_or(future: Future | None, here: Callable[[], Any]) -> Any:
+        """The helper's result, or ``here()`` when there was no helper or it failed (a helper that
+        died raises BrokenProcessPool; work that fails here too raises what it raises, with its own
+        traceback and message)."""
+        if future is not None:
+            try:
+                return future.result()
+            except Exception:  # noqa: BLE001
+                pass
+        return here()
 
     def close(self) -> None:
         if self._pool is not None:

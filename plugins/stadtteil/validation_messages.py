@@ -1,4 +1,7 @@
-"""Turning pydantic's validation errors into the German, file-and-line messages staff read."""
+"""Turning pydantic's validation errors into the German, file-and-line messages staff read.
+
+(Not the interface texts of `stadtteil messages`: those are gettext catalogs, see i18n.py.)
+"""
 
 from __future__ import annotations
 
@@ -61,15 +64,6 @@ def allowed_fields(model: type[BaseModel]) -> list[str]:
 def _clean_loc(loc: tuple) -> tuple:
     # Union branches are tagged "§…" in models.py; they are not places in the file.
     return tuple(part for part in loc if not (isinstance(part, str) and part.startswith("§")))
-
-
-def _value_at(data: Any, path: tuple) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def _explain(error: dict, model: type[BaseModel], path: tuple, data: Any) -> tuple[str, str, str]:

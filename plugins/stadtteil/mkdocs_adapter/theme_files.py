@@ -1,0 +1,76 @@
+"""What goes with Material: the project's theme overrides, the images Material ships, and the mending
+of Material's markup and script in the built pages.
+
+Here, with the adapter, because they are Material's: another engine brings its own theme.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .. import i18n
+from ..csp import add_meta as add_csp
+
+# The project's templates, styles, scripts and fonts, right above Material's (see plugin.on_config).
+THEME_DIR = Path(__file__).resolve().parent / "theme"
+THEME_IMAGES_FILE = Path(__file__).resolve().parent / "theme-images.json"
+
+
+def theme_images() -> dict[str, str]:
+    """Site path → sha256 of the theme's own images (Material's favicon, …): a fixed list."""
+    return json.loads(THEME_IMAGES_FILE.read_text(encoding="utf-8"))
+
+
+def material_templates() -> str:
+    import material
+    return str(Path(material.__file__).parent / "templates")
+
+
+def finish_page(html: str, lang: str = "de") -> str:
+    """Last touches on every rendered page: valid theme markup, direction, then the page's own CSP."""
+    return add_csp(set_direction(fix_theme_markup(html, lang), i18n.language(lang)))
+
+
+def set_direction(html: str, lang: i18n.Language) -> str:
+    """`<html>` gets `dir` too: Material sets it only on `<body>`, so the document's own direction
+    (and that of everything outside the body) would stay left to right for Arabic."""
+    return re.sub(r'<html lang="[^"]*"', f'<html lang="{lang.html_lang}" dir="{lang.direction}"', html, count=1)
+
+
+def fix_theme_markup(html: str, lang: str = "de") -> str:
+    html = re.sub(r'(<input class="md-(?:toggle|nav__toggle)[^>]*type="checkbox"[^>]*?) autocomplete="off"', r"\1", html)
+    html = html.replace(' tabindex=""', "")
+    if 'id="__toc"' not in html:
+        html = html.replace(' for="__toc"', "")
+    # The menu button is a <label>; make it reachable and operable by keyboard (assets/menu.js).
+    # (A label tied to a control may carry no role or aria-*: its name is visually hidden text.)
+    html = html.replace('<label class="md-header__button md-icon" for="__drawer">',
+                        '<label class="md-header__button md-icon" for="__drawer" tabindex="0">'
+                        '<span class="st-sr-only">' + i18n.gettext(lang, "Menü") + '</span>')
+    return html
+
+
+# Material's script fetches `sitemap.xml` beside every `<link rel="alternate">` of a page, to send its own
+# language selector to the same page. Our pages name the same page in every language already (head,
+# switcher, language bar), so those are six needless requests per page, all 404s (prepaid data, server
+# logs) and, on a preview, requests to the production host. The call that starts it is taken out.
+_ALTERNATE_SETUP = re.compile(r'function (\w+)\(\{document\$:\w+\}\)\{let \w+=new Map;\w+\.pipe\('
+                              r'\w+\(\(\)=>\w+\("link\[rel=alternate\]"\)\)')
+
+
+def quiet_material_alternates(site_dir: Path) -> bool:
+    """Remove the sitemap fetching of Material's bundle in the built site; False if it was not found."""
+    found = False
+    for bundle in (site_dir / "assets" / "javascripts").glob("bundle.*.min.js"):
+        js = bundle.read_text(encoding="utf-8")
+        match = _ALTERNATE_SETUP.search(js)
+        if match is None:
+            continue
+        call = re.compile(r"(?<![\w.])" + re.escape(match.group(1)) + r"\(\{document\$:\w+\}\);")
+        js, count = call.subn("", js, count=1)
+        if count:
+            bundle.write_text(js, encoding="utf-8")
+            found = True
+    return found
