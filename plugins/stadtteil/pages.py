@@ -19,7 +19,7 @@ from . import feeds
 from . import i18n
 from .loader import Project
 from .models import Event, Location, Offer, Partner, ScheduleRule
-from .schedule import Calendar, Session, describe, is_current, next_sessions, sessions, time_span
+from .schedule import TZ, Calendar, Session, describe, is_current, next_sessions, sessions, time_span
 
 # Where each kind of page lives. Changing one changes every link (all links are built from these).
 HOME = "index.md"
@@ -272,6 +272,8 @@ def _new_environment(view: View) -> Environment:
         "weekday": lambda code: fmt.weekday_name(code, lang),
         # JSON strings are valid YAML: titles with quotes or colons stay intact in the front matter.
         "yaml_str": lambda s: Markup(json.dumps(str(s), ensure_ascii=False)),
+        # A moment as ISO 8601 with its offset (staff write Bottrop's local time without one).
+        "iso": lambda d: (d if d.tzinfo else d.replace(tzinfo=TZ)).isoformat(),
     })
     env.tests["contains_any"] = lambda value, options: any(o in value for o in options)
     # Staff text this language shows in German: the A–Z list marks it lang="de" (front matter keys).
@@ -393,10 +395,46 @@ def page_entries(pages: list[GeneratedPage]) -> list[dict[str, str]]:
 
 BLOCKS = ("today", "week", "opening-hours", "events", "contact", "funding", "dgs")
 
+# How far ahead „Heute“ and „Diese Woche“ are carried for the browser (assets/termine.js): ten weeks, so a
+# page still shows the right day when the daily rebuild has stopped for two months. About 2 kB per day
+# before compression; the days repeat their markup, so gzip takes most of it.
+DAYS_AHEAD = 70
+
+
+def days_data(env: Environment, src: str, name: str, first: dt.date) -> str:
+    """The block „today“ for each coming day, or the day groups of „week“, as JSON: termine.js puts in the
+    visitor's day when the page is older than its build."""
+    view = env.globals["view"]
+    days: dict[str, str] = {}
+    if name == "today":
+        for offset in range(1, DAYS_AHEAD + 1):
+            day = first + dt.timedelta(days=offset)
+            days[day.isoformat()] = _render(env, "blocks/today.md.j2", src, day=day).strip()
+        data: dict[str, Any] = {"days": days}
+    else:
+        by_day: dict[dt.date, list[Session]] = {}
+        for s in view.sessions_between(first + dt.timedelta(days=1), first + dt.timedelta(days=DAYS_AHEAD + 7)):
+            by_day.setdefault(s.day, []).append(s)
+        group = env.get_template("_macros.j2").make_module(
+            {"rel": lambda target, anchor="": fmt.rel_url(src, target, anchor)}).day_group
+        for offset in range(1, DAYS_AHEAD + 8):
+            day = first + dt.timedelta(days=offset)
+            days[day.isoformat()] = str(group(day, by_day[day])).strip() if day in by_day else ""
+        empty = env.from_string('<p>{{ _("In den nächsten sieben Tagen finden keine Gruppen statt.") }}</p>')
+        data = {"days": days, "empty": empty.render()}
+    # In an attribute of an empty, hidden element: content pages may hold no <script> (sanitize.py), and
+    # the fragments stay out of the document until termine.js puts one in.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f'<div hidden data-st-days="{name}" data-st-json="{Markup.escape(text)}"></div>'
+
+
 
 def render_block(project: Project, today: dt.date, name: str, src: str, lang: str = "de",
                  site_url: str = "https://example.org/", funding: Any = None, dgs: Any = None) -> str:
     """A live block for a hand-written page (marker ``<!-- stadtteil:NAME -->``)."""
     view = View(project, today, lang, site_url)
     env = _environment(view)
-    return _render(env, f"blocks/{name}.md.j2", src, funding=funding, dgs=dgs)
+    html = _render(env, f"blocks/{name}.md.j2", src, funding=funding, dgs=dgs)
+    if name in ("today", "week"):
+        html = html.rstrip("\n") + "\n" + days_data(env, src, name, today) + "\n"
+    return html

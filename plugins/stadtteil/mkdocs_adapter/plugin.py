@@ -105,7 +105,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         for css in ("assets/stadtteil.css",):
             if css not in [str(c) for c in config.extra_css]:
                 config.extra_css.insert(0, css)
-        for js in ("assets/menu.js",):
+        for js in ("assets/menu.js", "assets/termine.js"):
             if js not in [str(getattr(j, "path", j)) for j in config.extra_javascript]:
                 config.extra_javascript.append(js)
         plugin = self._i18n(config)
