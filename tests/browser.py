@@ -56,3 +56,10 @@ def browser():
             yield instance
         finally:
             instance.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One Chromium for all browser tests of a module (import the fixture into the module)."""
+    with browser() as instance:
+        yield instance
