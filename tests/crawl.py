@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import functools
 import gzip
 import os
@@ -139,7 +140,7 @@ class Visit:
         return f"{self.width}px {self.path or '/'}"
 
 
-async def _visit(browser, base: str, path: str, viewport: dict, axe: str) -> Visit:
+async def _visit(context, base: str, path: str, viewport: dict) -> Visit:
     loop = asyncio.get_running_loop()
     visit = Visit(path, viewport["width"])
     clock = loop.time()
@@ -150,15 +151,12 @@ async def _visit(browser, base: str, path: str, viewport: dict, axe: str) -> Vis
         visit.seconds[name] = now - clock
         clock = now
 
-    # A fresh context per visit: no cookie, storage or cache carried from the page before, so every
-    # file the page needs is requested (and weighed) again.
-    context = await browser.new_context(viewport=viewport)
+    page = await context.new_page()
     try:
-        context.set_default_timeout(30_000)
-        await context.add_init_script(script=LISTEN)
-        await context.add_init_script(script=axe)
-        page = await context.new_page()
+        # The browser cache is shared between a worker's visits, yet Playwright reports a request for
+        # every file a page uses, cached or not: the page weight still counts them all.
         page.on("request", lambda request: visit.requested.append(request.url))
+        await page.set_viewport_size(viewport)
         await page.goto(base + path, wait_until="load")
         lap("load")
         visit.axe = await page.evaluate(AXE_RUN, TAGS)
@@ -170,20 +168,24 @@ async def _visit(browser, base: str, path: str, viewport: dict, axe: str) -> Vis
         lap("keyboard")
         visit.images_pending = await asyncio.wait_for(page.evaluate(SCROLL_AND_SETTLE), 30)
         lap("scroll")
-        visit.csp = await page.evaluate("window.__csp")
-        visit.storage = await page.evaluate("[Object.keys(localStorage), Object.keys(sessionStorage)]")
-        visit.cookies = await context.cookies()
         reflow = REFLOW[viewport["width"]]
         await page.set_viewport_size(reflow)
         visit.overflow[reflow["width"]] = await page.evaluate(OVERFLOW)
-        # Whatever the narrowing itself caused (a script fetching, a violation) counts as well.
-        visit.csp = await page.evaluate("window.__csp")
         lap("reflow")
+        # Read last, so whatever the narrowing caused (a script fetching or storing) counts as well.
+        visit.csp = await page.evaluate("window.__csp")
+        visit.storage = await page.evaluate("[Object.keys(localStorage), Object.keys(sessionStorage)]")
     except Exception as error:  # noqa: BLE001 - a broken visit is a finding of every check, never a crash
         after = list(visit.seconds)[-1] if visit.seconds else "start"
         visit.failure = f"nach Schritt „{after}“: {type(error).__name__} {str(error).splitlines()[0] if str(error) else ''}"
     finally:
-        await context.close()
+        # The next visit of this worker starts without cookies or storage, so what is found here is this page's.
+        visit.cookies = await context.cookies()
+        await context.clear_cookies()
+        if not page.is_closed():
+            with contextlib.suppress(Exception):
+                await page.evaluate("localStorage.clear()")
+            await page.close()
     return visit
 
 
@@ -197,9 +199,17 @@ async def _crawl(site: Path, jobs: list[tuple[str, dict]], workers: int) -> list
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
             async def worker() -> None:
-                while queue:
-                    path, viewport = queue.pop()
-                    visits.append(await _visit(browser, base, path, viewport, axe))
+                # One context per worker: its cache saves reloading the theme's files on every visit.
+                context = await browser.new_context()
+                context.set_default_timeout(30_000)
+                await context.add_init_script(script=LISTEN)
+                await context.add_init_script(script=axe)
+                try:
+                    while queue:
+                        path, viewport = queue.pop()
+                        visits.append(await _visit(context, base, path, viewport))
+                finally:
+                    await context.close()
 
             try:
                 await asyncio.gather(*(worker() for _ in range(workers)))
