@@ -95,21 +95,24 @@ KEYBOARD = """() => {
   };
 }"""
 
-# Down the page one screen at a time (lazy images load once they come near the viewport), then wait
-# for every rendered image to be loaded or failed and for the fonts that came with it.
+# Lazy images load once they come near the viewport: each one not yet loaded is scrolled to, then the
+# page to its bottom; then every rendered image is waited for (loaded or failed), and the fonts with them.
 SCROLL_AND_SETTLE = """async () => {
   const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
-    window.scrollTo(0, y);
-    await frame();
+  const rendered = () => [...document.images].filter(i => i.getClientRects().length > 0);
+  for (const image of rendered().filter(i => i.loading === 'lazy')) {
+    if (!image.complete) {
+      image.scrollIntoView({block: 'center'});
+      await frame();
+    }
   }
   window.scrollTo(0, document.documentElement.scrollHeight);
   await frame();
-  const rendered = [...document.images].filter(i => i.getClientRects().length > 0);
-  await Promise.all(rendered.map(i => i.complete ? null
+  const images = rendered();
+  await Promise.all(images.map(i => i.complete ? null
     : new Promise(r => { i.addEventListener('load', r, {once: true}); i.addEventListener('error', r, {once: true}); })));
   await document.fonts.ready;
-  return rendered.filter(i => !i.complete).length;
+  return images.filter(i => !i.complete).length;
 }"""
 
 OVERFLOW = """async () => {

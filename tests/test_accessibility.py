@@ -1,7 +1,9 @@
 """Accessible and private, proven in real Chromium on every page of the built site (not a sample).
 
-axe-core (WCAG 2.0/2.1/2.2 A and AA rules and best practice) at desktop and phone width, the Nu Html Checker, network traffic
-recorded per page, page weight, keyboard, landmarks, headings, small screens, and the site without JS.
+One browser pass per page and width (tests/crawl.py) runs axe-core (WCAG 2.0/2.1/2.2 A and AA rules and best
+practice), records network traffic, CSP violations, cookies and storage, page weight, keyboard, landmarks,
+headings, target sizes and reflow; each test below judges one of these over every visit. Then the Nu Html
+Checker, print, search, the phone menu and the site without JS.
 """
 
 from __future__ import annotations
@@ -69,12 +71,6 @@ def test_targets_outside_running_text_are_at_least_24_px(visits):
     # WCAG 2.2, 2.5.8 on every page at both widths: tags, language links, calendar buttons, footer links,
     # navigation, form labels.
     assert target_findings(visits) == []
-
-
-def test_crawl_cost_per_page(visits):
-    """Where a visit's time goes (printed for the record, never asserted: timings belong in bench/)."""
-    steps = {step: sum(v.seconds.get(step, 0) for v in visits) / len(visits) for step in visits[0].seconds}
-    print("je Seitenaufruf: " + ", ".join(f"{step} {seconds * 1000:.0f} ms" for step, seconds in steps.items()))
 
 
 # A valid GIF may carry anything after its end: random bytes do not compress, so this image alone is over
