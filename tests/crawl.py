@@ -143,7 +143,7 @@ class Visit:
         return f"{self.width}px {self.path or '/'}"
 
 
-async def _visit(context, base: str, path: str, viewport: dict) -> Visit:
+async def _visit(page, base: str, path: str, viewport: dict) -> Visit:
     loop = asyncio.get_running_loop()
     visit = Visit(path, viewport["width"])
     clock = loop.time()
@@ -154,11 +154,13 @@ async def _visit(context, base: str, path: str, viewport: dict) -> Visit:
         visit.seconds[name] = now - clock
         clock = now
 
-    page = await context.new_page()
+    def requested(request) -> None:
+        visit.requested.append(request.url)
+
+    # The browser cache is shared between a worker's visits, yet Playwright reports a request for
+    # every file a page uses, cached or not: the page weight still counts them all.
+    page.on("request", requested)
     try:
-        # The browser cache is shared between a worker's visits, yet Playwright reports a request for
-        # every file a page uses, cached or not: the page weight still counts them all.
-        page.on("request", lambda request: visit.requested.append(request.url))
         await page.set_viewport_size(viewport)
         await page.goto(base + path, wait_until="load")
         lap("load")
@@ -182,13 +184,12 @@ async def _visit(context, base: str, path: str, viewport: dict) -> Visit:
         after = list(visit.seconds)[-1] if visit.seconds else "start"
         visit.failure = f"nach Schritt „{after}“: {type(error).__name__} {str(error).splitlines()[0] if str(error) else ''}"
     finally:
-        # The next visit of this worker starts without cookies or storage, so what is found here is this page's.
-        visit.cookies = await context.cookies()
-        await context.clear_cookies()
-        if not page.is_closed():
-            with contextlib.suppress(Exception):
-                await page.evaluate("localStorage.clear()")
-            await page.close()
+        page.remove_listener("request", requested)
+        # The next visit of this tab starts without cookies or storage, so what is found here is this page's.
+        visit.cookies = await page.context.cookies()
+        await page.context.clear_cookies()
+        with contextlib.suppress(Exception):
+            await page.evaluate("localStorage.clear(); sessionStorage.clear()")
     return visit
 
 
@@ -202,15 +203,21 @@ async def _crawl(site: Path, jobs: list[tuple[str, dict]], workers: int) -> list
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
             async def worker() -> None:
-                # One context per worker: its cache saves reloading the theme's files on every visit.
+                # One context and tab per worker, navigated from page to page: its cache saves reloading the
+                # theme's files, and no new tab (a new renderer process) is started per visit.
                 context = await browser.new_context()
                 context.set_default_timeout(30_000)
                 await context.add_init_script(script=LISTEN)
                 await context.add_init_script(script=axe)
+                page = await context.new_page()
                 try:
                     while queue:
                         path, viewport = queue.pop()
-                        visits.append(await _visit(context, base, path, viewport))
+                        visit = await _visit(page, base, path, viewport)
+                        visits.append(visit)
+                        if visit.failure:   # a broken tab is replaced, so one failure stays one finding
+                            await page.close()
+                            page = await context.new_page()
                 finally:
                     await context.close()
 
