@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from browser import ARGS, CHROMIUM, DESKTOP, PHONE, require_browser, serve
+from browser import ARGS, CHROMIUM, DESKTOP, PHONE, SETTLED, require_browser, serve
 
 REPO = Path(__file__).resolve().parents[1]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -163,6 +163,10 @@ async def _visit(page, base: str, path: str, viewport: dict) -> Visit:
     try:
         await page.set_viewport_size(viewport)
         await page.goto(base + path, wait_until="load")
+        # Material's scripts still change classes after "load" and colours fade over to the new state:
+        # axe measuring contrast mid-transition reported colours no one sees for long.
+        if not await page.evaluate(SETTLED):
+            raise RuntimeError("die Seite kommt nicht zur Ruhe (Animation läuft weiter)")
         lap("load")
         visit.axe = await page.evaluate(AXE_RUN, TAGS)
         lap("axe")
