@@ -19,6 +19,23 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
+# Waits, inside the page, for the state a check needs instead of a guessed time (the sites' CSP forbids
+# wait_for_function, page.evaluate is not subject to it). Resolves to false if the page never settles.
+SETTLED = """async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await document.fonts.ready;
+  await frame();
+  for (let round = 0; round < 20; round++) {
+    const running = document.getAnimations().filter(a => a.playState === 'running'
+        && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+    if (!running.length) return true;
+    await Promise.all(running.map(a => a.finished.catch(() => null)));
+    await frame();
+  }
+  return false;
+}"""
+
+
 def require_browser() -> None:
     """In CI a missing browser is a failure, never a skip; elsewhere the test says what to install."""
     if not Path(CHROMIUM).exists():
@@ -56,3 +73,10 @@ def browser():
             yield instance
         finally:
             instance.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One Chromium for all browser tests of a module (import the fixture into the module)."""
+    with browser() as instance:
+        yield instance

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from browser import DESKTOP, PHONE, browser, serve
+from browser import DESKTOP, PHONE, SETTLED, browser, serve
 from stadtteil import funding, rendered
 from stadtteil.htmltree import parse
 
@@ -405,8 +405,9 @@ def test_browser_notice_visible_on_every_template_language_and_width(repo_site):
                     loads += 1
                     if page.evaluate(BROWSER_CHECK):
                         # Once more after the page has settled (Material's scripts still run after
-                        # "load"): a page covered for a moment is no finding, CSS that covers it stays.
-                        page.wait_for_timeout(300)
+                        # "load"; its transitions finish): a page covered for a moment is no finding,
+                        # CSS that covers it stays.
+                        assert page.evaluate(SETTLED), (viewport, lang + path, "kommt nicht zur Ruhe")
                         if (problems := page.evaluate(BROWSER_CHECK)):
                             found[(viewport["width"], lang + path)] = problems
             page.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from browser import browser, serve
+from browser import SETTLED, browser, serve
 from stadtteil import csp
 from stadtteil.sanitize import check, svg_problems
 from sites import build_here
@@ -190,12 +190,27 @@ def test_sanitiser_keeps_the_sites_own_markup_and_names_dangers():
     assert not svg_problems(b'<svg><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/><use href="#g"/></svg>')
 
 
+# Registered before the page's own markup: a capturing listener sees every image's load or error event,
+# and by the next frame the image's own handlers (an injected onerror among them) have run too.
+IMAGES_SEEN = ("window.__seen = new WeakSet(); for (const t of ['load', 'error']) document.addEventListener(t, "
+               "e => { if (e.target instanceof HTMLImageElement) window.__seen.add(e.target); }, true);")
+IMAGES_DONE = """async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const waiting = () => [...document.images].filter(i => (i.getAttribute('src') || i.getAttribute('srcset'))
+      && i.loading !== 'lazy' && !window.__seen.has(i));
+  for (let round = 0; round < 300 && waiting().length; round++) await frame();
+  await frame();
+  return waiting().map(i => i.src);
+}"""
+
+
 def test_no_injected_code_runs_in_chromium(site):
     pages = sorted(p.relative_to(site).parent.as_posix() for p in site.rglob("index.html"))
     assert len(pages) > 10
     dialogs: list[str] = []
     with serve(site) as base, browser() as chromium:
         context = chromium.new_context(java_script_enabled=True)
+        context.add_init_script(IMAGES_SEEN)
         tab = context.new_page()
         tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         errors: list[str] = []
@@ -203,7 +218,9 @@ def test_no_injected_code_runs_in_chromium(site):
         for path in pages:
             url = base + ("" if path == "." else path + "/")
             tab.goto(url, wait_until="load")
-            tab.wait_for_timeout(50)
+            # An injected onerror would run when its image fails: wait until every image has had its event.
+            assert tab.evaluate(IMAGES_DONE) == [], url
+            assert tab.evaluate(SETTLED), url
             assert tab.evaluate("typeof window.__pwned") == "undefined", url
             assert tab.url == url, f"{url} leitete weiter nach {tab.url}"
         context.close()

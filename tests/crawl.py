@@ -1,0 +1,344 @@
+"""One browser pass per page and width: every check of the accessibility crawl runs on a single load.
+
+Loading a page is what costs; axe, keyboard, privacy, weight, targets and reflow read the same load.
+`crawl()` records what each visit found, unjudged; the `*_findings` functions judge the records, so the
+tests of the real site and the tests that prove each check can fail (on a throwaway site) share them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import functools
+import gzip
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from browser import ARGS, CHROMIUM, DESKTOP, PHONE, SETTLED, require_browser, serve
+
+REPO = Path(__file__).resolve().parents[1]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.2 AA (EN 301 549 V4.1.1) and axe's best practice (content outside landmarks, among others).
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+BUDGET = 150 * 1024
+# Each width is loaded once; after its checks the same page is narrowed, without a reload, to the reflow
+# width of WCAG 1.4.10: 320 px from the phone, 640 px from the desktop (1280 px at 200 % zoom).
+REFLOW = {DESKTOP["width"]: {"width": 640, "height": 400}, PHONE["width"]: {"width": 320, "height": 640}}
+WIDTHS = (DESKTOP, PHONE)
+
+# The language folders of the build and the lang/dir their pages carry (Leichte Sprache is German).
+LANGUAGES = {"en/": ["en", "ltr"], "tr/": ["tr", "ltr"], "ar/": ["ar", "rtl"], "uk/": ["uk", "ltr"],
+             "de-LS/": ["de", "ltr"]}
+
+
+def page_language(path: str) -> list[str]:
+    return next((v for prefix, v in LANGUAGES.items() if path.startswith(prefix)), ["de", "ltr"])
+
+
+def pages(site: Path) -> list[str]:
+    """Every page of the build output, as URL paths."""
+    found = []
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        found.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return found
+
+
+# Registered before any of the page's own scripts, so a violation during parsing is seen too. Init scripts
+# are not subject to the page's CSP: the policy stays enforced while the test tools run.
+LISTEN = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+          "e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));")
+
+# Only violations are collected: axe still evaluates every rule on every node, it just does not
+# serialise the passes and the undecided nodes.
+AXE_RUN = """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},
+    resultTypes: ['violations']})).violations
+  .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"""
+
+# Every target measured; a link inside running text (its line holds other words) is exempt (WCAG 2.5.8, inline).
+# A smaller target passes with the criterion's spacing exception: a 24 px circle on its centre touches no
+# other target and no other small target's circle.
+TARGETS = """() => {
+  const inText = e => {
+    if (e.tagName !== 'A') return false;
+    const block = e.parentElement.closest('p, li, dd, dt, td, th');
+    if (!block) return false;
+    const own = [...block.querySelectorAll('a')].reduce((n, a) => n + a.textContent.replace(/\\s+/g, '').length, 0);
+    return block.textContent.replace(/\\s+/g, '').length > own;
+  };
+  const all = [];
+  for (const e of document.querySelectorAll('a, button, [role=button], input, label[for], summary')) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || getComputedStyle(e).visibility === 'hidden') continue;
+    all.push({e, r, small: !inText(e) && (r.width < 24 || r.height < 24),
+              cx: r.left + r.width / 2, cy: r.top + r.height / 2});
+  }
+  const gap = (t, r) => Math.hypot(Math.max(r.left - t.cx, 0, t.cx - r.right), Math.max(r.top - t.cy, 0, t.cy - r.bottom));
+  return all.filter(t => t.small && all.some(o => o !== t && !o.e.contains(t.e) && !t.e.contains(o.e) &&
+      (gap(t, o.r) < 12 || (o.small && Math.hypot(o.cx - t.cx, o.cy - t.cy) < 24))))
+    .map(t => `${t.e.tagName.toLowerCase()}.${t.e.className} „${t.e.textContent.trim().slice(0, 30)}“ ${Math.round(t.r.width)}×${Math.round(t.r.height)}`);
+}"""
+
+# Read right after the first Tab of a freshly loaded page.
+KEYBOARD = """() => {
+  const a = document.activeElement, s = getComputedStyle(a), r = a.getBoundingClientRect();
+  return {
+    first: {className: typeof a.className === 'string' ? a.className : '', href: a.getAttribute('href'),
+            text: a.textContent.trim().slice(0, 40),
+            indicator: s.outlineStyle !== 'none' || s.boxShadow !== 'none', shown: r.height > 0 && r.width > 0},
+    landmarks: ['header', 'nav', 'main', 'footer'].filter(s => !document.querySelector(s)),
+    headings: [...document.querySelectorAll('main h1, main h2, main h3, main h4')].map(h => +h.tagName[1]),
+    language: [document.documentElement.lang, document.documentElement.dir],
+  };
+}"""
+
+# Lazy images load once they come near the viewport: each one not yet loaded is scrolled to, then the
+# page to its bottom; then every rendered image is waited for (loaded or failed), and the fonts with them.
+SCROLL_AND_SETTLE = """async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const rendered = () => [...document.images].filter(i => i.getClientRects().length > 0);
+  for (const image of rendered().filter(i => i.loading === 'lazy')) {
+    if (!image.complete) {
+      image.scrollIntoView({block: 'center'});
+      await frame();
+    }
+  }
+  window.scrollTo(0, document.documentElement.scrollHeight);
+  await frame();
+  const images = rendered();
+  await Promise.all(images.map(i => i.complete ? null
+    : new Promise(r => { i.addEventListener('load', r, {once: true}); i.addEventListener('error', r, {once: true}); })));
+  await document.fonts.ready;
+  return images.filter(i => !i.complete).length;
+}"""
+
+OVERFLOW = """async () => {
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return document.documentElement.scrollWidth - window.innerWidth;
+}"""
+
+
+@dataclass
+class Visit:
+    """What one load of one page at one width showed; nothing judged yet."""
+    path: str
+    width: int
+    failure: str = ""                  # the visit itself broke off (timeout, crash): every check fails
+    axe: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    keyboard: dict = field(default_factory=dict)
+    requested: list[str] = field(default_factory=list)
+    csp: list[str] = field(default_factory=list)
+    cookies: list = field(default_factory=list)
+    storage: list = field(default_factory=lambda: [[], []])
+    images_pending: int = 0
+    overflow: dict[int, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        return f"{self.width}px {self.path or '/'}"
+
+
+async def _visit(page, base: str, path: str, viewport: dict) -> Visit:
+    loop = asyncio.get_running_loop()
+    visit = Visit(path, viewport["width"])
+    clock = loop.time()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = loop.time()
+        visit.seconds[name] = now - clock
+        clock = now
+
+    def requested(request) -> None:
+        visit.requested.append(request.url)
+
+    # The browser cache is shared between a worker's visits, yet Playwright reports a request for
+    # every file a page uses, cached or not: the page weight still counts them all.
+    page.on("request", requested)
+    try:
+        await page.set_viewport_size(viewport)
+        await page.goto(base + path, wait_until="load")
+        # Material's scripts still change classes after "load" and colours fade over to the new state:
+        # axe measuring contrast mid-transition reported colours no one sees for long.
+        if not await page.evaluate(SETTLED):
+            raise RuntimeError("die Seite kommt nicht zur Ruhe (Animation läuft weiter)")
+        lap("load")
+        visit.axe = await page.evaluate(AXE_RUN, TAGS)
+        lap("axe")
+        visit.targets = await page.evaluate(TARGETS)
+        lap("targets")
+        await page.keyboard.press("Tab")
+        visit.keyboard = await page.evaluate(KEYBOARD)
+        lap("keyboard")
+        visit.images_pending = await asyncio.wait_for(page.evaluate(SCROLL_AND_SETTLE), 30)
+        lap("scroll")
+        reflow = REFLOW[viewport["width"]]
+        await page.set_viewport_size(reflow)
+        visit.overflow[reflow["width"]] = await page.evaluate(OVERFLOW)
+        lap("reflow")
+        # Read last, so whatever the narrowing caused (a script fetching or storing) counts as well.
+        visit.csp = await page.evaluate("window.__csp")
+        visit.storage = await page.evaluate("[Object.keys(localStorage), Object.keys(sessionStorage)]")
+    except Exception as error:  # noqa: BLE001 - a broken visit is a finding of every check, never a crash
+        after = list(visit.seconds)[-1] if visit.seconds else "start"
+        visit.failure = f"nach Schritt „{after}“: {type(error).__name__} {str(error).splitlines()[0] if str(error) else ''}"
+    finally:
+        page.remove_listener("request", requested)
+        # The next visit of this tab starts without cookies or storage, so what is found here is this page's.
+        visit.cookies = await page.context.cookies()
+        await page.context.clear_cookies()
+        with contextlib.suppress(Exception):
+            await page.evaluate("localStorage.clear(); sessionStorage.clear()")
+    return visit
+
+
+async def _crawl(site: Path, jobs: list[tuple[str, dict]], workers: int) -> list[Visit]:
+    from playwright.async_api import async_playwright
+    axe = AXE.read_text()
+    visits: list[Visit] = []
+    queue = list(reversed(jobs))
+    with serve(site) as base:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+            async def worker() -> None:
+                # One context and tab per worker, navigated from page to page: its cache saves reloading the
+                # theme's files, and no new tab (a new renderer process) is started per visit.
+                context = await browser.new_context()
+                context.set_default_timeout(30_000)
+                await context.add_init_script(script=LISTEN)
+                await context.add_init_script(script=axe)
+                page = await context.new_page()
+                try:
+                    while queue:
+                        path, viewport = queue.pop()
+                        visit = await _visit(page, base, path, viewport)
+                        visits.append(visit)
+                        if visit.failure:   # a broken tab is replaced, so one failure stays one finding
+                            await page.close()
+                            page = await context.new_page()
+                finally:
+                    await context.close()
+
+            try:
+                await asyncio.gather(*(worker() for _ in range(workers)))
+            finally:
+                await browser.close()
+    return visits
+
+
+def crawl(site: Path, paths: list[str] | None = None, workers: int | None = None) -> list[Visit]:
+    """Every page (or `paths`) at desktop and phone width, a few pages at a time in one Chromium."""
+    require_browser()
+    assert AXE.exists(), "axe-core fehlt: `npm ci`"
+    jobs = [(path, viewport) for path in (pages(site) if paths is None else paths) for viewport in WIDTHS]
+    workers = workers or int(os.environ.get("STADTTEIL_CRAWL_WORKERS", 0)) or os.cpu_count() or 2
+    # Its own thread and event loop: the rest of the module drives Chromium through the sync API.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        visits = thread.submit(asyncio.run, _crawl(site, jobs, workers)).result()
+    return sorted(visits, key=lambda v: (v.path, -v.width))
+
+
+# Judging the records. Each returns every finding, with width and page; a broken visit is a finding of each.
+
+def _broken(visits: list[Visit]) -> list[str]:
+    return [f"{v.where}: Prüfung abgebrochen ({v.failure})" for v in visits if v.failure]
+
+
+def axe_findings(visits: list[Visit]) -> list[str]:
+    return _broken(visits) + [f"{v.where}: {problem}" for v in visits for problem in v.axe]
+
+
+def privacy_findings(visits: list[Visit], site: Path) -> list[str]:
+    """Requests to other hosts, CSP violations, a page without CSP, cookies, browser storage."""
+    found = _broken(visits)
+    for v in visits:
+        if v.failure:
+            continue
+        if v.csp:
+            found.append(f"{v.where}: Content-Security-Policy verletzt: {v.csp}")
+        if 'http-equiv="Content-Security-Policy"' not in _file(site, v.path).read_text():
+            found.append(f"{v.where}: keine Content-Security-Policy")
+        foreign = sorted(set(v.requested) - set(_own(v)))
+        if foreign:
+            found.append(f"{v.where}: fremde Adressen {foreign}")
+        if v.cookies:
+            found.append(f"{v.where}: Cookies {v.cookies}")
+        if v.storage != [[], []]:
+            found.append(f"{v.where}: Speicher im Browser {v.storage}")
+    return found
+
+
+def keyboard_findings(visits: list[Visit]) -> list[str]:
+    """Skip link first and visibly focused, the four landmarks, one h1 and no skipped level, lang and dir."""
+    found = _broken(visits)
+    for v in visits:
+        if v.failure:
+            continue
+        k = v.keyboard
+        if not v.path.endswith("404.html"):   # error pages answer at any address; their links are absolute
+            first = k["first"]
+            if "md-skip" not in first["className"].split() or not (first["href"] or "").startswith("#"):
+                found.append(f"{v.where}: erster Tab nicht auf dem Sprunglink: {first}")
+            elif not (first["indicator"] and first["shown"]):
+                found.append(f"{v.where}: Fokus nicht sichtbar: {first}")
+            if k["landmarks"]:
+                found.append(f"{v.where}: Bereiche fehlen: {k['landmarks']}")
+            levels = k["headings"]
+            if not levels or levels[0] != 1 or levels.count(1) != 1:
+                found.append(f"{v.where}: Überschriften beginnen nicht mit genau einer h1: {levels}")
+            elif any(after > before + 1 for before, after in zip(levels, levels[1:])):
+                found.append(f"{v.where}: Überschriftenebene übersprungen: {levels}")
+        if k["language"] != page_language(v.path):
+            found.append(f"{v.where}: lang/dir {k['language']} statt {page_language(v.path)}")
+    return found
+
+
+def reflow_findings(visits: list[Visit]) -> list[str]:
+    found = _broken(visits)
+    for v in visits:
+        found += [f"{v.where} → {width}px: {overflow}px breiter als das Fenster"
+                  for width, overflow in v.overflow.items() if overflow > 1]
+        if not v.failure and not v.overflow:
+            found.append(f"{v.where}: nicht verkleinert")
+    return found
+
+
+def target_findings(visits: list[Visit]) -> list[str]:
+    return _broken(visits) + [f"{v.where}: {t}" for v in visits for t in v.targets]
+
+
+def _own(v: Visit) -> list[str]:
+    host = urlsplit(v.requested[0]).netloc if v.requested else ""
+    return sorted({u for u in v.requested if urlsplit(u).netloc == host})
+
+
+def weights(visits: list[Visit], site: Path) -> dict[str, int]:
+    """Compressed bytes of every file each visit requested, photos aside (budgeted separately)."""
+    return {v.where: sum(_gzipped(_file(site, urlsplit(u).path)) for u in _own(v)
+                         if not ("/assets/images/" in u and "favicon" not in u))
+            for v in visits if not v.failure}
+
+
+def weight_findings(visits: list[Visit], site: Path) -> list[str]:
+    found = _broken(visits) + [f"{v.where}: {v.images_pending} Bilder nicht fertig geladen"
+                               for v in visits if v.images_pending]
+    found += [f"{v.where}: angefragte Datei fehlt: {urlsplit(u).path}" for v in visits for u in _own(v)
+              if not _file(site, urlsplit(u).path).is_file()]
+    return found + [f"{where}: {weight} Bytes komprimiert (höchstens {BUDGET})"
+                    for where, weight in weights(visits, site).items() if weight > BUDGET]
+
+
+def _file(site: Path, path: str) -> Path:
+    file = site / unquote(path).lstrip("/")
+    return file / "index.html" if file.is_dir() else file
+
+
+@functools.lru_cache(maxsize=None)
+def _gzipped(file: Path) -> int:
+    return len(gzip.compress(file.read_bytes(), 6)) if file.is_file() else 0
