@@ -119,7 +119,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             # Another language of the same build: the data, images and rules are already loaded and checked.
             config.extra["stadtteil"] = dict(config.extra["stadtteil"], lang=self.lang)
             return config
+        # A new build (not another language of this one): mkdocs keeps a plugin with on_startup alive for
+        # the whole process (`serve`, or builds run in-process one after another), so nothing of the
+        # previous build may carry over – another site's error pages least of all.
         self.languages_built: list[str] = []
+        self.not_found = {}
         self.feed_count = 0
         # With a second core, a helper process prepares the other languages' data pages and calendars
         # while German builds, then checks each finished language's pages while the next one builds.
