@@ -8,7 +8,6 @@ tests of the real site and the tests that prove each check can fail (on a throwa
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import concurrent.futures
 import contextlib
 import functools
@@ -19,11 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from browser import ARGS, CHROMIUM, DESKTOP, PHONE, SETTLED, require_browser, serve
-from sites import DAY
-
-# The crawl's clock: a week after the frozen build day, 10:00 in Bottrop (winter time).
-CLOCK = dt.datetime.combine(dt.date.fromisoformat(DAY) + dt.timedelta(days=7), dt.time(10),
-                            dt.timezone(dt.timedelta(hours=1)))
+from sites import CLOCK
 
 REPO = Path(__file__).resolve().parents[1]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

@@ -10,6 +10,7 @@ built by tests/test_live_data.py, which checks invariants and never values staff
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -25,6 +26,10 @@ BATENBROCK = FIXTURES / "batenbrock"
 DATA = ("offers", "partners", "events", "content", "consent", "office.yml", "mkdocs.yml", "kalender-revisionen.yml")
 # The day the engine's tests are frozen at (a Tuesday in term time, a week before Advent closures).
 DAY = "2026-11-24"
+# The browser's clock in tests of the built frozen site: a week after DAY, 10:00 in Bottrop (winter time),
+# so what assets/termine.js does with an old page is the same on every run, whatever the real date.
+CLOCK = dt.datetime.combine(dt.date.fromisoformat(DAY) + dt.timedelta(days=7), dt.time(10),
+                            dt.timezone(dt.timedelta(hours=1)))
 # What a copy of a project never needs: installs, outputs, caches, history.
 NOT_COPIED = shutil.ignore_patterns(".venv", "node_modules", "site", "site.*", ".git", ".cache", ".pytest_cache",
                                     ".site.lock")

@@ -22,7 +22,7 @@ import pytest
 
 from browser import browser, serve
 
-from sites import BATENBROCK
+from sites import BATENBROCK, CLOCK
 SITE_URL = "https://www.gemeinsam-in-batenbrock.example/"
 DPI = 100
 MM = 25.4
@@ -105,6 +105,7 @@ class Printout:
     @classmethod
     def make(cls, instance, base: str, path: str, folder: Path) -> Printout:
         page = instance.new_page()
+        page.clock.set_fixed_time(CLOCK)
         page.goto(base + path)
         page.evaluate("document.fonts.ready")
         # As staff print: the CSS page size wins; A4 (A3 for the poster) only if the CSS names none.
@@ -135,6 +136,7 @@ def _footer_layout(instance, base: str, path: str, width_px: float) -> list[dict
     width: the footer repeats unchanged on every sheet, so these offsets hold on each of them."""
     context = instance.new_context(viewport={"width": round(width_px), "height": 1200})
     page = context.new_page()
+    page.clock.set_fixed_time(CLOCK)
     page.goto(base + path)
     page.emulate_media(media="print")
     page.evaluate("document.fonts.ready")

@@ -97,17 +97,31 @@ def clean(tmp_path_factory):
 
 # --- two builds at once --------------------------------------------------------------------------
 
-def test_second_build_waits_and_both_publish_the_clean_site(tmp_path, clean):
+def test_second_build_waits_for_the_first_and_then_publishes_the_clean_site(tmp_path, clean):
+    # The first build is this test holding the lock, so the second is sure to meet a running build
+    # (a real first build of the mini site can be done before a second interpreter has started).
     project, site = copy_fixture(tmp_path), tmp_path / "site"
-    first = start(project, site)
-    # The second starts while the first is inside mkdocs (its staging folder has files).
-    wait_for(lambda: (tmp_path / "site.new").is_dir() and any((tmp_path / "site.new").iterdir()))
-    second = start(project, site)
+    log = tmp_path / "zweiter.log"
+    with open(tmp_path / ".site.lock", "w") as held, open(log, "w") as errors:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        second = subprocess.Popen(command(project, site), stdout=subprocess.DEVNULL, stderr=errors, text=True,
+                                  env=ENV, cwd=project)
+        wait_for(lambda: "Dieser Bau wartet" in log.read_text(encoding="utf-8"))
+        assert second.poll() is None and not site.exists()          # waiting, and nothing touched yet
+    second.wait(timeout=120)                                          # the lock is released: it goes on
+    waited = log.read_text(encoding="utf-8")
+    assert second.returncode == 0, waited
+    assert "Ein anderer Bau schreibt gerade in „site/“. Dieser Bau wartet" in waited and "Traceback" not in waited
+    assert tree_digest(site) == clean[0]
+    assert leftovers(tmp_path) == []
+
+
+def test_two_builds_started_together_both_publish_the_clean_site(tmp_path, clean):
+    project, site = copy_fixture(tmp_path), tmp_path / "site"
+    first, second = start(project, site), start(project, site)
     outputs = [p.communicate(timeout=120) for p in (first, second)]
     assert first.returncode == 0 and second.returncode == 0, outputs
-    waited = outputs[1][1]
-    assert "Ein anderer Bau schreibt gerade in „site/“. Dieser Bau wartet" in waited
-    assert "Traceback" not in outputs[0][1] + waited
+    assert "Traceback" not in outputs[0][1] + outputs[1][1]
     assert tree_digest(site) == clean[0]
     assert leftovers(tmp_path) == []
 
