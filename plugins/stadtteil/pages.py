@@ -415,18 +415,16 @@ def days_data(env: Environment, src: str, name: str, first: dt.date) -> str:
         by_day: dict[dt.date, list[Session]] = {}
         for s in view.sessions_between(first + dt.timedelta(days=1), first + dt.timedelta(days=DAYS_AHEAD + 7)):
             by_day.setdefault(s.day, []).append(s)
-        group = env.get_template("_macros.j2").make_module(
-            {"rel": lambda target, anchor="": fmt.rel_url(src, target, anchor)}).day_group
+        macros = env.get_template("_macros.j2").make_module(
+            {"rel": lambda target, anchor="": fmt.rel_url(src, target, anchor)})
         for offset in range(1, DAYS_AHEAD + 8):
             day = first + dt.timedelta(days=offset)
-            days[day.isoformat()] = str(group(day, by_day[day])).strip() if day in by_day else ""
-        empty = env.from_string('<p>{{ _("In den nächsten sieben Tagen finden keine Gruppen statt.") }}</p>')
-        data = {"days": days, "empty": empty.render()}
+            days[day.isoformat()] = str(macros.day_group(day, by_day[day])).strip() if day in by_day else ""
+        data = {"days": days, "empty": str(macros.no_groups_this_week())}
     # In an attribute of an empty, hidden element: content pages may hold no <script> (sanitize.py), and
     # the fragments stay out of the document until termine.js puts one in.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f'<div hidden data-st-days="{name}" data-st-json="{Markup.escape(text)}"></div>'
-
 
 
 def render_block(project: Project, today: dt.date, name: str, src: str, lang: str = "de",
