@@ -41,7 +41,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 ## test: run every test
 test: $(STAMP) node_modules/.package-lock.json
-	$(BIN)/python -m pytest --durations=15
+	$(BIN)/python -m pytest -n auto --dist loadscope --durations=15
 
 ## bench: measure build time, scaling, memory and page weight; writes bench/RESULTS.md
 bench: $(STAMP)

@@ -1,5 +1,7 @@
 """Settings for the whole test suite, and the builds every test module shares."""
 
+import fcntl
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -16,20 +18,46 @@ import pytest
 from sites import BATENBROCK, DAY, MINI, build
 
 
-def _built(tmp_path_factory, name: str, project: Path) -> tuple[Path, subprocess.CompletedProcess]:
-    site = tmp_path_factory.mktemp(name) / "site"
+def _built(tmp_path_factory, worker_id: str, name: str, project: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    """One build per test run, whatever the number of pytest-xdist workers: the first worker to ask
+    builds under a lock in the run's shared temporary folder, the others wait and read its record."""
+    if worker_id == "master":   # no xdist: this process is the whole run
+        return _build_once(tmp_path_factory.mktemp(name), project)
+    folder = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
+    folder.mkdir(exist_ok=True)
+    with open(folder.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record = folder / "build.json"
+        if not record.exists():
+            site, result = _build_once(folder, project)
+            record.write_text(json.dumps([result.args, result.returncode, result.stdout, result.stderr]))
+        args, code, out, err = json.loads(record.read_text())
+    result = subprocess.CompletedProcess(args, code, out, err)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder / "site", result
+
+
+def _build_once(folder: Path, project: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    site = folder / "site"
     result = build(project, site, today=DAY)
     assert result.returncode == 0, result.stdout + result.stderr
     return site, result
 
 
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    """pytest-xdist's name of this worker ("gw0" …), "master" when the run is not split (xdist's own
+    fixture of the same name takes precedence when the plugin is active)."""
+    return getattr(request.config, "workerinput", {}).get("workerid", "master")
+
+
 # Shared builds: a test that changes files in one copies the folder first (shutil.copytree).
 
 @pytest.fixture(scope="session")
-def full_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+def full_build(tmp_path_factory, worker_id) -> tuple[Path, subprocess.CompletedProcess]:
     """The six-language site of the frozen office data (tests/fixtures/batenbrock) on the frozen day,
     with what the build printed."""
-    return _built(tmp_path_factory, "full", BATENBROCK)
+    return _built(tmp_path_factory, worker_id, "full", BATENBROCK)
 
 
 @pytest.fixture(scope="session")
@@ -38,11 +66,17 @@ def full_site(full_build) -> Path:
 
 
 @pytest.fixture(scope="session")
-def mini_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+def mini_build(tmp_path_factory, worker_id) -> tuple[Path, subprocess.CompletedProcess]:
     """The small fixture site (tests/fixtures/mini) as it is, on the frozen day, with what the build printed."""
-    return _built(tmp_path_factory, "mini", MINI)
+    return _built(tmp_path_factory, worker_id, "mini", MINI)
 
 
 @pytest.fixture(scope="session")
 def mini_site(mini_build) -> Path:
     return mini_build[0]
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """The crawl first: it is the longest module by far, and pytest-xdist (`--dist loadscope`, as
+    `make test` runs) hands modules out in this order, so the other worker takes the rest meanwhile."""
+    items.sort(key=lambda item: item.nodeid.split("::")[0] != "tests/test_crawl.py")

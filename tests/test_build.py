@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import lxml.html
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -59,14 +60,14 @@ def tree_digest(folder: Path) -> str:
 def broken_links(site: Path) -> list[str]:
     """Every internal href and anchor in the built site must exist."""
     problems = []
-    ids: dict[Path, set[str]] = {}
-    for html in site.rglob("*.html"):
-        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
-        ids[html.resolve()] = {tag["id"] for tag in soup.find_all(id=True)}
-    for html in site.rglob("*.html"):
-        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
-        for tag in soup.find_all(["a", "link"], href=True):
-            href = tag["href"]
+    # One parse per page (libxml2): the ids of every page first, then every link is looked up.
+    trees = {html.resolve(): lxml.html.fromstring(html.read_bytes()) for html in site.rglob("*.html")}
+    ids = {path: {e.get("id") for e in tree.iter() if e.get("id") is not None} for path, tree in trees.items()}
+    for html, tree in trees.items():
+        for tag in tree.iter("a", "link"):
+            href = tag.get("href")
+            if href is None:
+                continue
             parts = urlsplit(href)
             if parts.scheme or href.startswith(("//", "mailto:", "tel:")):
                 continue
@@ -77,9 +78,9 @@ def broken_links(site: Path) -> list[str]:
             if target.is_dir():
                 target = target / "index.html"
             if not target.exists():
-                problems.append(f"{html.relative_to(site)} → {href}")
+                problems.append(f"{html.relative_to(site.resolve())} → {href}")
             elif parts.fragment and target.suffix == ".html" and parts.fragment not in ids.get(target, set()):
-                problems.append(f"{html.relative_to(site)} → {href} (Anker fehlt)")
+                problems.append(f"{html.relative_to(site.resolve())} → {href} (Anker fehlt)")
     return problems
 
 
@@ -370,6 +371,15 @@ def test_repo_home_page(repo_site):
     assert "Dienstag, 24. November 2026" in text
     assert "Horster Straße 228" in text
     assert "Weihnachtspause" in text or "Weihnacht" in text
+
+
+def test_broken_links_finds_a_missing_page_and_a_missing_anchor(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text('<a href="a/">gut</a><a href="b/">fehlt</a><a href="a/#da">da</a>'
+                                         '<a href="a/#weg">weg</a><a href="https://example.org/x">fremd</a>')
+    (tmp_path / "a" / "index.html").write_text('<h1 id="da">A</h1><a href="/index.html#oben">oben</a>')
+    assert sorted(broken_links(tmp_path)) == ["a/index.html → /index.html#oben (Anker fehlt)",
+                                              "index.html → a/#weg (Anker fehlt)", "index.html → b/"]
 
 
 def test_repo_site_has_no_broken_links(repo_site):

@@ -1,8 +1,9 @@
 """The funding notice as rendered: the site's own CSS cannot hide, shrink, cover or recolour it, logos
-show something, and in Chromium the notice is visible on every page template in every language.
+show something, and the browser's check of the notice sees each bypass (the crawl, tests/test_crawl.py, runs it
+on every page of every language at both widths).
 
 The CSS bypasses are all put into one build of the mini site (every mistake is reported at once, so
-one build shows each of them refused); the browser pass loads each sampled page once per width.
+one build shows each of them refused).
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import io
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from browser import DESKTOP, PHONE, SETTLED, browser, serve
+from browser import PHONE, browser, serve
+from crawl import FUNDING
 from stadtteil import funding, rendered
 from stadtteil.htmltree import parse
 
@@ -281,140 +282,13 @@ def test_a_real_raster_logo_passes():
     assert funding._image_problem(out.getvalue(), "logos/mags.png") is None
 
 
-# --- in Chromium: every page template, every language, phone and desktop ------------------------------
-
-BROWSER_CHECK = r"""
-() => {
-  const problems = [];
-  const vw = window.innerWidth, vh = window.innerHeight;
-  const shown = (el) => {
-    for (let e = el; e; e = e.parentElement) {
-      const s = getComputedStyle(e);
-      if (s.display === 'none') return 'display:none';
-      if (parseFloat(s.opacity) < 0.99) return 'opacity ' + s.opacity;
-      if (s.clipPath !== 'none' || s.clip !== 'auto') return 'clip';
-      if (s.transform !== 'none' && e !== el) return 'transform';
-    }
-    const s = getComputedStyle(el);
-    if (s.visibility !== 'visible') return 'visibility ' + s.visibility;
-    const r = el.getBoundingClientRect();
-    if (r.width < 1 || r.height < 1) return 'size ' + r.width + '×' + r.height;
-    return null;
-  };
-  const inView = (r) => r.top >= 0 && r.left >= 0 && r.bottom <= vh + 0.5 && r.right <= vw + 0.5;
-  let covering = '';
-  const onTop = (el, box) => {
-    const r = el.getBoundingClientRect();
-    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    covering = hit ? ' von <' + hit.tagName.toLowerCase() + ' class="' + hit.className + '">' : '';
-    return hit !== null && (hit === el || el.contains(hit) || box.contains(hit));
-  };
-  const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
-  const lum = ([r, g, b]) => {
-    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const background = (el) => {
-    for (let e = el; e; e = e.parentElement) {
-      const c = rgb(getComputedStyle(e).backgroundColor);
-      if (c.length === 3 || (c.length === 4 && c[3] > 0.99)) return c.slice(0, 3);
-      if (c.length === 4 && c[3] > 0) return null;   // half transparent: not measurable here, report
-    }
-    return [255, 255, 255];
-  };
-  const contrast = (el, name) => {
-    const fg = rgb(getComputedStyle(el).color), bg = background(el);
-    if (!bg || (fg.length === 4 && fg[3] < 1)) { problems.push(name + ': Farbe nicht messbar'); return; }
-    const [a, b] = [lum(fg.slice(0, 3)) + 0.05, lum(bg) + 0.05];
-    const ratio = Math.max(a, b) / Math.min(a, b);
-    if (ratio < 4.5) problems.push(name + ': Kontrast ' + ratio.toFixed(2));
-  };
-  const size = (img) => img.getBoundingClientRect();
-
-  window.scrollTo(0, 0);
-  const strip = document.querySelector('[data-stadtteil-eu]');
-  const emblem = strip && strip.querySelector('img[data-funder="eu-esf"]');
-  const statement = strip && strip.querySelector('.st-eu__text');
-  if (!strip || !emblem || !statement) return ['EU-Emblem oben fehlt'];
-  if (!statement.textContent.includes('Kofinanziert von der Europäischen Union')) problems.push('EU-Text fehlt');
-  for (const [name, el] of [['EU-Emblem', emblem], ['EU-Text', statement]]) {
-    const why = shown(el);
-    if (why) problems.push(name + ' nicht sichtbar: ' + why);
-    else if (!inView(el.getBoundingClientRect())) problems.push(name + ' nicht im ersten Bildschirm');
-    else if (!onTop(el, strip)) problems.push(name + ' verdeckt' + covering);
-  }
-  if (!emblem.complete || emblem.naturalWidth === 0) problems.push('EU-Emblem lädt nicht');
-  contrast(statement, 'EU-Text');
-  const top = size(emblem);
-
-  const bar = document.querySelector('[data-stadtteil-funding]');
-  if (!bar) return problems.concat(['Förderleiste fehlt']);
-  bar.scrollIntoView({block: 'center', behavior: 'instant'});
-  const why = shown(bar);
-  if (why) problems.push('Förderleiste nicht sichtbar: ' + why);
-  const text = bar.querySelector('.st-funding__text');
-  for (const el of [text, ...bar.querySelectorAll('img[data-funder]'), bar.querySelector('.st-funding__eu')]) {
-    if (!el) { problems.push('Teil der Förderleiste fehlt'); continue; }
-    const name = el.dataset.funder ? 'Logo ' + el.dataset.funder : 'Text ' + el.className;
-    const w = shown(el);
-    if (w) { problems.push(name + ' nicht sichtbar: ' + w); continue; }
-    el.scrollIntoView({block: 'center', behavior: 'instant'});
-    if (!inView(el.getBoundingClientRect())) problems.push(name + ' außerhalb des Bildschirms');
-    else if (!onTop(el, bar)) problems.push(name + ' verdeckt' + covering);
-    if (el.tagName === 'IMG' && el.naturalWidth === 0) problems.push(name + ' lädt nicht');
-    if (el.tagName !== 'IMG') contrast(el, name);
-  }
-  // Annex IX of Regulation (EU) 2021/1060: the emblem at least as large as the largest other logo,
-  // measured in height or width.
-  const logos = [...bar.querySelectorAll('img[data-funder]')];
-  const eu = logos.find(i => i.dataset.funder === 'eu-esf');
-  const others = logos.filter(i => i !== eu).map(size);
-  const maxH = Math.max(...others.map(r => r.height), 0), maxW = Math.max(...others.map(r => r.width), 0);
-  const big = (r) => r.height + 0.5 >= maxH || r.width + 0.5 >= maxW;
-  if (!eu || !big(size(eu))) problems.push('EU-Emblem in der Förderleiste kleiner als ein anderes Logo');
-  if (!big(top)) problems.push('EU-Emblem oben kleiner als das größte andere Logo');
-  return problems;
-}
-"""
-
-LANGUAGES = ["", "en/", "tr/", "ar/", "uk/", "de-LS/"]
-# One page of every template: start, offer list, offer, timetable, event, partner, contact, legal, search,
-# calendar subscriptions, 404.
-TEMPLATES = ["", "angebote/", "angebote/beratung/", "wochenplan/", "termine/2026-12-16-weihnachtsbasteln/",
-             "hilfe-finden/agsb/", "kontakt/", "impressum/", "suche/", "kalender/", "404.html"]
-
+# --- in Chromium ---------------------------------------------------------------------------------------
+# The notice as rendered on every page of every language at both widths is judged in tests/test_crawl.py
+# (crawl.FUNDING, read in the crawl's one pass per page). Here: that the same check sees each bypass.
 
 @pytest.fixture(scope="module")
 def repo_site(full_site) -> Path:
     return full_site
-
-
-def test_browser_notice_visible_on_every_template_language_and_width(repo_site):
-    missing = [lang + path for lang in LANGUAGES for path in TEMPLATES
-               if not (repo_site / (lang + path) / ("" if path.endswith(".html") else "index.html")).is_file()]
-    assert missing == []
-    found, loads = {}, 0
-    started = time.perf_counter()
-    with serve(repo_site) as base, browser() as chromium:
-        for viewport in (DESKTOP, PHONE):
-            page = chromium.new_page(viewport=viewport)
-            for lang in LANGUAGES:
-                for path in TEMPLATES:
-                    page.goto(base + lang + path, wait_until="load")
-                    page.evaluate("document.fonts.ready")
-                    loads += 1
-                    if page.evaluate(BROWSER_CHECK):
-                        # Once more after the page has settled (Material's scripts still run after
-                        # "load"; its transitions finish): a page covered for a moment is no finding,
-                        # CSS that covers it stays.
-                        assert page.evaluate(SETTLED), (viewport, lang + path, "kommt nicht zur Ruhe")
-                        if (problems := page.evaluate(BROWSER_CHECK)):
-                            found[(viewport["width"], lang + path)] = problems
-            page.close()
-    elapsed = time.perf_counter() - started
-    assert found == {}
-    assert loads == 2 * len(LANGUAGES) * len(TEMPLATES)
-    print(f"{loads} Seitenaufrufe in {elapsed:.1f} s")
 
 
 @pytest.mark.parametrize("css, expected", [
@@ -432,7 +306,7 @@ def test_browser_check_sees_each_bypass(mini_browser, css, expected):
     page.goto(base, wait_until="load")
     page.add_style_tag(content=css)
     page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<div class=\"st-banner\"></div>')")
-    problems = page.evaluate(BROWSER_CHECK)
+    problems = page.evaluate(FUNDING)
     context.close()
     assert any(expected in p for p in problems), problems
 
