@@ -14,7 +14,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from yaml.events import AliasEvent
@@ -357,8 +357,10 @@ def parse_text(file: str, text: str, fast: bool = True) -> tuple[Document | None
     return doc, builder.errors
 
 
-def load_file(path: Path, display_name: str) -> tuple[Document | None, list[DataError]]:
-    """Read and parse one staff file; ``display_name`` is how staff know it (``offers/naehtreff.yml``)."""
+def load_file(path: Path, display_name: str,
+              repair: Callable[[str], str] | None = None) -> tuple[Document | None, list[DataError]]:
+    """Read and parse one staff file; ``display_name`` is how staff know it (``offers/naehtreff.yml``).
+    ``repair`` may mend an unmistakable slip in the text before it is parsed (lines stay where they are)."""
     try:
         fd = open_plain(path)
     except OSError as exc:
@@ -380,4 +382,6 @@ def load_file(path: Path, display_name: str) -> tuple[Document | None, list[Data
     text, error = _decode(display_name, raw)
     if error:
         return None, [error]
+    if repair is not None:
+        text = repair(text)
     return parse_text(display_name, text)
