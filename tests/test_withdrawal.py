@@ -176,3 +176,21 @@ def test_check_tells_what_a_withdrawal_takes_off_the_site(mini_with_photo, capsy
             "01.11.2026 widerrufen). Es ist verwendet in: offers/naehtreff.yml.") in output
     assert "Bild content/bilder/fest.jpg wird nicht mehr veröffentlicht" in output
     assert "Es ist verwendet in: content/index.md." in output
+
+
+def test_the_preview_rebuilds_when_a_withdrawal_or_a_photo_changes(mini_with_photo):
+    # `make serve` must show a withdrawal at once: it watches consent/ and media/ besides the data.
+    from stadtteil.mkdocs_adapter.plugin import StadtteilPlugin
+    withdraw(mini_with_photo, "")
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    plugin = StadtteilPlugin()
+    plugin.root = mini_with_photo
+    server = Server()
+    assert plugin.on_serve(server, None, None) is server
+    assert {str(mini_with_photo / name) for name in ("consent", "media", "offers", "office.yml")} <= set(server.watched)
