@@ -244,7 +244,7 @@ def test_the_week_plan_lays_out_one_to_five_groups_at_a_time_without_overlap(wee
 def test_the_theme_has_a_class_for_every_lane():
     css = (Path(pages.__file__).parent / "mkdocs_adapter" / "theme" / "assets" / "stadtteil.css").read_text()
     for n in range(2, pages.MAX_LANES + 1):
-        assert f".st-lanes-{n} {{ --st-lanes: {n}; }}" in css and f".st-wide-{n} {{ grid-column: span {n}; }}" in css
+        assert f".st-lanes-{n} {{ --st-lanes: {n}; }}" in css and f".st-wide-{n} {{ grid-column: span {2 * n - 1}; }}" in css
     for i in range(pages.MAX_LANES):
         assert f".st-lane-{i} {{ --st-lane: {i}; }}" in css
     assert re.search(r"li\.st-slot\[class\*=\"st-lanes-\"\]", css)

@@ -192,7 +192,7 @@ class View:
             entries.sort(key=lambda e: (e["rule"].start, fmt.text(e["offer"].title)))
             lanes = assign_lanes(entries)
             if entries or code not in ("sa", "so"):
-                # A day with groups side by side is as wide as that many days (the theme's st-wide-N).
+                # A day with groups side by side is wider (the theme's st-wide-N: 2N - 1 columns, a day 2).
                 columns.append({"code": code, "name": fmt.weekday_name(code, self.lang), "entries": entries,
                                 "lanes": lanes})
         monthly = [(k, o, r) for k, o in self.project.offers.items() for r in self.current_rules(o) if r.monthly]
