@@ -112,7 +112,7 @@ CASES = [
     ("field-typo-in-rule", OFFER, NAEHTREFF.replace("    start: 15:00", "    begin: 15:00"), 12,
      "Das Feld „begin“ gibt es nicht", "Meinten Sie „start“?"),
     ("schedule-as-text", OFFER, NAEHTREFF.split("schedule:")[0] + "schedule: jeden Donnerstag\n", 10,
-     "Hier wird eine Liste erwartet", "eckigen Klammern"),
+     "Hier wird eine Liste erwartet", "„- weekly: [do]“"),
     ("registration-not-bool", OFFER, NAEHTREFF.replace("registration: false", "registration: [ja]"), 6,
      "Hier wird ein Text erwartet", ""),
     ("missing-german", OFFER, NAEHTREFF.replace("{de: Nähtreff, en: Sewing club}", "{en: Sewing club}"), 1,
@@ -167,7 +167,8 @@ CASES = [
      "Eine Liste in eckigen Klammern ist nicht richtig geschlossen", "[mo, di, do]"),
     ("unclosed-brace", OFFER, NAEHTREFF.replace("{de: Nähtreff, en: Sewing club}", "{de: Nähtreff, en: Sewing club"), 1,
      "Eine Gruppe in geschweiften Klammern ist nicht richtig geschlossen", "{de: Text, en: Text}"),
-    ("unclosed-quote", OFFER, NAEHTREFF.replace('end: "17:00"', 'end: "17:00'), 16,
+    # Reported where the quote is opened (YAML notices the end of the file only after the last line).
+    ("unclosed-quote", OFFER, NAEHTREFF.replace('end: "17:00"', 'end: "17:00'), 13,
      "Ein Anführungszeichen oder eine Klammer wird nicht geschlossen", ""),
     ("exclamation-mark", OFFER, NAEHTREFF.replace("summary: Gemeinsam nähen.", "summary: !Gemeinsam nähen"), 2,
      "Die Angabe „!Gemeinsam“ ist in diesen Dateien nicht erlaubt", "Anführungszeichen"),

@@ -71,6 +71,10 @@ def collect(config_file: Path, today: dt.date | None = None) -> tuple[list[DataE
             errors.append(DataError(config_file.name, None, None, str(exc).removeprefix(config_file.name + ": "), ""))
     warnings = list(site.warnings)
     project = site.project
+    if project is not None and site.photos.left_out:
+        # What a withdrawal (or an expired consent) takes off the site, before the build does it.
+        site.find_page_uses()
+        warnings += site.left_out_report(built=False)
     if project is not None:
         # What a production build would refuse, and the calendar record: told here, not refused.
         warnings += production.problems(config.root, project, config.site_url or None, config.options.get("uid_domain"),

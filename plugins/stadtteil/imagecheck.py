@@ -165,7 +165,7 @@ def _report(where: str, message: str, hint: str = "") -> DataError:
 
 
 _FIX = ("Legen Sie das Bild mit Einwilligung („<Dateiname>.consent.yml“ daneben; ohne Menschen: "
-        "„persons: none“, siehe README, „Fotos und Einwilligungen“) in content/ oder media/ ab, oder entfernen Sie es "
+        "„persons: none“, siehe docs/anleitung.md, Abschnitt 4) in content/ oder media/ ab, oder entfernen Sie es "
         "(aus content/, dem Theme-Ordner „custom_dir“ oder der Plugin-Einstellung, die es einfügt).")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ErrorCollector
 from .inputs import DATA_FILES, DATA_FOLDERS, outside_links, outside_root
-from .validation_messages import translate
+from .validation_messages import guide_for, translate
 from .models import Event, Location, Office, Offer, Partner, Settings
 from .suggest import closest
 from .yamlsource import Document, load_file
@@ -61,13 +62,17 @@ class Project:
 
 def _slug_suggestion(stem: str) -> str:
     table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-", "_": "-"})
-    return re.sub(r"[^a-z0-9-]", "", stem.lower().translate(table)).strip("-") or "name"
+    # Other accents lose only their mark: „Müttercafé“ → „muettercafe“.
+    plain = "".join(c for c in unicodedata.normalize("NFKD", stem.lower().translate(table))
+                    if not unicodedata.combining(c))
+    return re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "", plain)).strip("-") or "name"
 
 
 def _validate(doc: Document, model: type[BaseModel], errors: ErrorCollector) -> Any | None:
     if not isinstance(doc.data, dict):
         errors.add(doc.file, 1, "Die Datei muss aus Zeilen der Form „feld: wert“ bestehen.",
-                   "Beginnen Sie mit  title: …  (siehe Beispiel im README).")
+                   f"Beginnen Sie mit  {'name' if doc.file == 'office.yml' else 'title'}: …  "
+                   f"(siehe Beispiel in {guide_for(doc.file)}).")
         return None
     try:
         return model.model_validate(doc.data)
@@ -139,7 +144,7 @@ def _load_office(root: Path, errors: ErrorCollector,
     candidates = [p for p in (root / "office.yml", root / "content" / "office.yml") if p.is_file()]
     if not candidates:
         errors.add("office.yml", None, "Die Datei mit den Angaben zum Stadtteilbüro fehlt.",
-                   "Legen Sie „office.yml“ im Hauptordner an (siehe Beispiel im README).")
+                   "Legen Sie „office.yml“ im Hauptordner an (alle Felder in docs/datenformat.md).")
         return None, None
     if len(candidates) > 1:
         errors.add("content/office.yml", None, "„office.yml“ gibt es zweimal (im Hauptordner und in content/).",
@@ -165,19 +170,24 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
     office, office_doc = _load_office(root, errors, refused)
 
     items: dict[str, dict[str, Item]] = {"offers": {}, "events": {}, "partners": {}}
+    unreadable: set[str] = set()   # partner files that could not be read: their ids are not „unknown“
     models = {"offers": Offer, "events": Event, "partners": Partner}
     for folder, model in models.items():
         for item_id, path, name in _collect_files(root, folder, errors, refused):
             doc, problems = load_file(path, name)
             errors.extend(problems)
             if doc is None:
+                if folder == "partners":
+                    unreadable.add(item_id)
                 continue
             record = _validate(doc, model, errors)
             items[folder][item_id] = Item(item_id, record if not problems else None, doc, path)
 
     if office is not None:
         _check_office(office, office_doc, errors)
-    _check_references(items, office_doc, settings, errors)
+    # A file that cannot be read has its own message; what refers to it is not reported again.
+    office_unreadable = office_doc is None and any(e.file.endswith("office.yml") for e in errors.errors)
+    _check_references(items, office_doc, settings, errors, unreadable, office_unreadable)
     _check_named_files(root, items, errors)
     errors.raise_if_any()
     assert office is not None
@@ -228,12 +238,15 @@ def _raw_list(doc: Document, key: str) -> list[tuple[int | None, str]]:
 
 
 def _check_references(items: dict[str, dict[str, Item]], office_doc: Document | None, settings: Settings,
-                      errors: ErrorCollector) -> None:
-    """Check ids against each other on the raw data, so a file with other mistakes is checked too."""
+                      errors: ErrorCollector, unreadable: set[str] = frozenset(),
+                      office_unreadable: bool = False) -> None:
+    """Check ids against each other on the raw data, so a file with other mistakes is checked too;
+    not against files that could not be read (``unreadable`` partners, an unreadable office.yml)."""
     office_data = office_doc.data if office_doc and isinstance(office_doc.data, dict) else {}
     locations = set(office_data.get("locations") or {}) | {OFFICE_LOCATION}
     contacts = set(office_data.get("contacts") or {})
     partners = set(items["partners"])
+    known_partners = partners | set(unreadable)
 
     def path(key: str, index: int | None) -> tuple:
         return (key,) if index is None else (key, index)
@@ -247,12 +260,13 @@ def _check_references(items: dict[str, dict[str, Item]], office_doc: Document | 
             for i, audience in _raw_list(doc, "audience"):
                 _check_ref(errors, doc, path("audience", i), audience, settings.audiences,
                            "Zielgruppe", "mkdocs.yml unter „audiences“")
-            if (location := _raw(doc, "location")) is not None:
+            if (location := _raw(doc, "location")) is not None and not office_unreadable:
                 _check_ref(errors, doc, ("location",), location, locations, "Ort", "office.yml unter „locations“")
-            if (contact := _raw(doc, "contact")) is not None:
+            if (contact := _raw(doc, "contact")) is not None and not office_unreadable:
                 _check_ref(errors, doc, ("contact",), contact, contacts, "Kontakt", "office.yml unter „contacts“")
             for i, partner in _raw_list(doc, "partners"):
-                _check_ref(errors, doc, path("partners", i), partner, partners, "Partner", "den Ordner partners/")
+                if partner not in unreadable:
+                    _check_ref(errors, doc, path("partners", i), partner, partners, "Partner", "den Ordner partners/")
             for i, code in _raw_list(doc, "languages_spoken"):
                 if code not in _KNOWN_LANGUAGES:
                     line, col = doc.line_of(path("languages_spoken", i))
@@ -284,8 +298,8 @@ def _check_references(items: dict[str, dict[str, Item]], office_doc: Document | 
                 line, col = doc.line_of(("parent",))
                 errors.add(doc.file, line, "Ein Partner kann nicht sein eigener „parent“ sein.",
                            "Tragen Sie die übergeordnete Stelle ein oder löschen Sie die Zeile.", column=col)
-            else:
-                _check_ref(errors, doc, ("parent",), parent, partners, "Partner", "den Ordner partners/")
+            elif parent not in unreadable:
+                _check_ref(errors, doc, ("parent",), parent, known_partners, "Partner", "den Ordner partners/")
 
 
 def check_calendar(project: Project, today: dt.date, horizon_days: int = 365) -> list[str]:

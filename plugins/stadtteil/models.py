@@ -57,10 +57,10 @@ def _text(value: Any) -> dict[str, str]:
                 guess = closest(str(lang), LANGUAGES)
                 raise _fail(f"Die Sprache „{lang}“ ist unbekannt.",
                             (f"Meinten Sie „{guess}“? " if guess else "")
-                            + "Erlaubt sind: " + ", ".join(LANGUAGES) + ".")
+                            + "Erlaubt sind: " + ", ".join(LANGUAGES) + ".", key=str(lang))
             if not isinstance(text, (str, int, float)) or isinstance(text, bool) or not str(text).strip():
                 raise _fail(f"Der Text für die Sprache „{lang}“ fehlt oder ist kein Text.",
-                            "Schreiben Sie den Text hinter den Sprachcode, zum Beispiel  de: Nähtreff")
+                            "Schreiben Sie den Text hinter den Sprachcode, zum Beispiel  de: Nähtreff", key=str(lang))
             result[lang] = str(text).strip()
         if "de" not in result:
             raise _fail("Der deutsche Text fehlt.",
@@ -82,15 +82,32 @@ _TEXT_SCHEMA = {
 Text = Annotated[dict[str, str], BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
 
 
+_LONG_DAY_NAMES = {"montag": "mo", "dienstag": "di", "mittwoch": "mi", "donnerstag": "do",
+                   "freitag": "fr", "samstag": "sa", "sonnabend": "sa", "sonntag": "so"}
+
+
+def _day_code(word: str) -> str | None:
+    """The code staff meant by one word: „mi“, „Mi.“, „Mittwoch“, „mittwochs“, „Mitwoch“ → mi."""
+    from .suggest import closest
+    word = word.strip().strip(".,;").lower()
+    if word in WEEKDAYS:
+        return word
+    guess = closest(word.removesuffix("s"), _LONG_DAY_NAMES) if len(word) > 3 else None
+    return _LONG_DAY_NAMES[guess] if guess else None
+
+
 def _weekday(value: Any) -> str:
     code = str(value).strip().lower() if isinstance(value, str) else None
-    long_names = {"montag": "mo", "dienstag": "di", "mittwoch": "mi", "donnerstag": "do",
-                  "freitag": "fr", "samstag": "sa", "sonntag": "so"}
     if code in WEEKDAYS:
         return code
     hint = "Erlaubt sind: " + ", ".join(WEEKDAYS) + "."
-    if code in long_names:
-        hint = f"Schreiben Sie die Abkürzung „{long_names[code]}“. " + hint
+    words = re.split(r"[\s,;/+&]+|\bund\b", code.strip()) if code else []
+    codes = [_day_code(w) for w in words if w]
+    if len(codes) > 1 and all(codes):
+        # `weekly: [mi fr]`: two days without the comma between them.
+        hint = (f"Mehrere Tage werden durch Kommas getrennt: schreiben Sie [{', '.join(codes)}]. " + hint)
+    elif len(codes) == 1 and codes[0]:
+        hint = f"Schreiben Sie die Abkürzung „{codes[0]}“. " + hint
     raise _fail(f"Wochentag „{_show(value)}“ ist unbekannt.", hint)
 
 
@@ -147,6 +164,9 @@ Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema(
      "description": "Datum, z. B. 2026-03-01"})]
 
 _DATETIME = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]+|\s*,?\s*)(\d{1,2})[:.](\d{2})(?::(\d{2}))?\s*$")
+# German staff write 04.07.2026 10:00 (or „04.07.2026, 10.00 Uhr“), as they write dates elsewhere.
+_GERMAN_DATETIME = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*,\s*|\s+|\s*T\s*)(\d{1,2})[:.](\d{2})\s*(?:uhr)?\s*$",
+                              re.I)
 
 
 def _datetime(value: Any) -> dt.datetime:
@@ -156,8 +176,12 @@ def _datetime(value: Any) -> dt.datetime:
         raise _fail("Hier fehlt die Uhrzeit.",
                     f"Schreiben Sie Datum und Uhrzeit, zum Beispiel {value.isoformat()}T14:00.")
     match = _DATETIME.match(value) if isinstance(value, str) else None
-    if match:
-        year, month, day, hour, minute = (int(match[i]) for i in range(1, 6))
+    german = _GERMAN_DATETIME.match(value) if isinstance(value, str) and not match else None
+    if match or german:
+        if german:
+            day, month, year, hour, minute = (int(german[i]) for i in range(1, 6))
+        else:
+            year, month, day, hour, minute = (int(match[i]) for i in range(1, 6))
         try:
             dt.date(year, month, day)
         except ValueError:
@@ -166,7 +190,8 @@ def _datetime(value: Any) -> dt.datetime:
             raise _fail(f"Die Uhrzeit in „{value.strip()}“ gibt es nicht.", "Uhrzeiten gehen von 00:00 bis 23:59.")
         return dt.datetime(year, month, day, hour, minute)
     raise _fail(f"„{_show(value)}“ ist kein Zeitpunkt.",
-                "Schreiben Sie Datum und Uhrzeit als JJJJ-MM-TTTSS:MM, zum Beispiel 2026-06-20T14:00.")
+                "Schreiben Sie Datum und Uhrzeit, zum Beispiel 2026-06-20T14:00 (das Datum, ein großes T, "
+                "die Uhrzeit) oder 20.06.2026 14:00.")
 
 
 DateTime = Annotated[dt.datetime, BeforeValidator(_datetime), WithJsonSchema(

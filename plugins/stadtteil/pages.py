@@ -190,18 +190,50 @@ class View:
                     entries.append({"id": offer_id, "offer": offer, "rule": rule,
                                     "row": row, "span": max(1, min(span, rows - row))})
             entries.sort(key=lambda e: (e["rule"].start, fmt.text(e["offer"].title)))
-            for index, entry in enumerate(entries):
-                # Two groups at the same time (the office has two rooms) share the slot side by side.
-                overlapping = [o for o in entries if o is not entry
-                               and o["rule"].start < entry["rule"].end and entry["rule"].start < o["rule"].end]
-                entry["overlap"] = bool(overlapping)
-                entry["lane"] = min(1, sum(1 for o in overlapping if entries.index(o) < index))
+            lanes = assign_lanes(entries)
             if entries or code not in ("sa", "so"):
-                columns.append({"code": code, "name": fmt.weekday_name(code, self.lang), "entries": entries})
+                # A day with groups side by side is wider (the theme's st-wide-N: 2N - 1 columns, a day 2).
+                columns.append({"code": code, "name": fmt.weekday_name(code, self.lang), "entries": entries,
+                                "lanes": lanes})
         monthly = [(k, o, r) for k, o in self.project.offers.items() for r in self.current_rules(o) if r.monthly]
         monthly.sort(key=lambda item: fmt.text(item[1].title).lower())
         return {"columns": columns, "monthly": monthly, "first_hour": first_hour, "rows": rows,
                 "hours": list(range(first_hour, first_hour + (rows + 1) // 2))}
+
+
+MAX_LANES = 6  # groups at one time on one day laid out side by side; the theme's CSS has a class for each
+
+
+def assign_lanes(entries: list[dict[str, Any]]) -> int:
+    """Side by side without overlap: groups at the same time on one day (sorted by start) each get a lane
+    of their own, the first free one; all groups of one cluster of overlapping times share its number of
+    lanes, so their boxes are equally wide. Sets ``lane``, ``lanes`` and ``overlap`` on each entry and returns
+    the day's widest cluster (1 with no overlap), at most MAX_LANES: more groups share the last lane."""
+    widest = 1
+    cluster: list[dict[str, Any]] = []
+    cluster_end = None
+
+    def close(group: list[dict[str, Any]]) -> None:
+        nonlocal widest
+        count = min(MAX_LANES, max((e["lane"] for e in group), default=0) + 1)
+        for e in group:
+            e["lane"] = min(e["lane"], count - 1)
+            e["lanes"] = count
+            e["overlap"] = count > 1
+        widest = max(widest, count)
+
+    for entry in entries:
+        start, end = entry["rule"].start, entry["rule"].end
+        if cluster and start >= cluster_end:
+            close(cluster)
+            cluster = []
+        busy = {e["lane"] for e in cluster if e["rule"].end > start}
+        entry["lane"] = next(lane for lane in range(len(cluster) + 1) if lane not in busy)
+        cluster.append(entry)
+        cluster_end = end if cluster_end is None or len(cluster) == 1 else max(cluster_end, end)
+    if cluster:
+        close(cluster)
+    return widest
 
 
 # Staff text that is not Markdown (titles, names, summaries) often lands on a Markdown line (`# title`):

@@ -358,8 +358,26 @@ class Site:
             return False, (f"{revisions.RECORD} konnte nicht geschrieben werden ({exc.strerror}). Die Kalender "
                            "sind trotzdem richtig; committen Sie die Datei nach einem Bau mit Schreibrecht.")
 
-    def left_out_report(self) -> list[str]:
-        """One notice per image not published (consent withdrawn or expired), with where it was used."""
+    def find_page_uses(self) -> None:
+        """Where the hand-written pages show an image that is left out, without rendering them (for
+        `check`, which builds nothing; a build learns it as it renders)."""
+        if not self.photos.left_out:
+            return
+        from .page_images import drop_left_out
+        docs = self.config.docs_dir
+        for folder, _, names in os.walk(docs, followlinks=False):
+            for name in sorted(names):
+                path = Path(folder) / name
+                if name.endswith(".md") and stat.S_ISREG(os.lstat(path).st_mode):
+                    drop_left_out(path.read_text(encoding="utf-8", errors="replace"),
+                                  path.relative_to(docs).as_posix(), self.photos, self.image_used)
+        video = (self.config.options.get("sign_language_video") or {}).get("file")
+        if video in self.photos.left_out:
+            self.image_used(video, "Startseite (Gebärdensprach-Video)")
+
+    def left_out_report(self, built: bool = True) -> list[str]:
+        """One notice per image not published (consent withdrawn or expired), with where it was used;
+        ``built=False``: told before a build (`check`)."""
         assert self.project is not None
         notices = []
         for source, reason in sorted(self.photos.left_out.items()):
@@ -370,8 +388,14 @@ class Site:
                 if record is not None and record.image == source:
                     uses.append(doc.file)
             where = ", ".join(sorted(set(uses))) or "nirgends"
-            notices.append(f"Bild {source} wird nicht veröffentlicht ({reason}). Es war verwendet in: {where}. "
-                           "Die Seiten wurden ohne das Bild gebaut.")
+            if built:
+                notices.append(f"Bild {source} wird nicht veröffentlicht ({reason}). Es war verwendet in: {where}. "
+                               "Die Seiten wurden ohne das Bild gebaut.")
+            elif uses:
+                notices.append(f"Bild {source} wird nicht mehr veröffentlicht ({reason}). Es ist verwendet in: "
+                               f"{where}. Der nächste Bau lässt es dort weg; entfernen Sie die Verweise danach in Ruhe.")
+            else:
+                notices.append(f"Bild {source} wird nicht mehr veröffentlicht ({reason}). Keine Seite zeigt es.")
         return notices
 
     def allowed_images(self, extra: dict[str, str]) -> dict[str, str]:

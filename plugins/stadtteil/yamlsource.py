@@ -3,8 +3,9 @@
 Why not plain ``yaml.safe_load``: it forgets line numbers (staff need them in every message), it
 silently keeps the last of two equal keys, and YAML 1.1 turns ``15:00`` into the number 900,
 ``no`` and ``on`` into booleans and ``01067`` into an octal number. Here the scalar rules are the
-plain ones staff expect (YAML 1.2 style): only ``true``/``false`` are booleans, numbers have no
-leading zero, times stay text. No tag that constructs objects is accepted.
+plain ones staff expect (YAML 1.2 style): only ``true``/``false`` are booleans, whole numbers have no
+leading zero, times stay text, and so does a number with a point: ``16.00`` is a time as written, not
+the number 16.0 (nothing staff write is a fraction). No tag that constructs objects is accepted.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from yaml.events import AliasEvent
@@ -63,9 +64,6 @@ _StaffLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 _StaffLoader.add_implicit_resolver(
     "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
-_StaffLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$"), list("-+0123456789"))
 _StaffLoader.add_implicit_resolver(
     "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 _StaffLoader.add_implicit_resolver(
@@ -284,16 +282,77 @@ _YAML_PROBLEMS = [
 ]
 
 
-def _explain_yaml_error(file: str, exc: yaml.MarkedYAMLError) -> DataError:
+def _last_scalar_before(text: str, mark: yaml.Mark):
+    """The last scalar the scanner read before ``mark`` (where the parser gave up), or None."""
+    loader = _StaffLoader(text)
+    last = None
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            if token.start_mark.index >= mark.index:
+                break
+            if isinstance(token, yaml.ScalarToken):
+                last = token
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return last
+
+
+_NO_SPACE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*):(?!//)(\S.*?)\s*(?:#.*)?$")
+
+
+def _quote_mistake(file: str, exc: yaml.MarkedYAMLError, text: str) -> DataError | None:
+    """Quotes are the usual cause of a parser error that YAML reports elsewhere: a quote not closed
+    runs on into the next line (and ends at the next quote there); a quote inside a quoted text ends it
+    early. Both are told at the line of the quote, as staff see it."""
+    mark = exc.problem_mark
+    if mark is None or not (exc.problem or "").startswith(("expected", "did not find expected key")):
+        return None
+    token = _last_scalar_before(text, mark)
+    if token is None or token.style not in ('"', "'"):
+        return None
+    quote = token.style
+    line, col = token.start_mark.line + 1, token.start_mark.column + 1
+    if token.end_mark.line > token.start_mark.line:
+        return DataError(file, line, col, f"Ein Anführungszeichen „{quote}“ wird in dieser Zeile nicht geschlossen; "
+                                          "der Text läuft deshalb in die nächste Zeile weiter.",
+                         f"Setzen Sie das schließende „{quote}“ ans Ende des Wertes, in derselben Zeile.")
+    if token.end_mark.line == mark.line:
+        other = "'" if quote == '"' else '"'
+        return DataError(file, line, col, f"Der Text in Anführungszeichen endet zu früh: er enthält selbst ein "
+                                          f"Anführungszeichen „{quote}“.",
+                         f"Setzen Sie den ganzen Text in {'einfache' if other == chr(39) else 'doppelte'} "
+                         f"Anführungszeichen {other} … {other}, oder schreiben Sie im Text „…“ statt {quote}…{quote}.")
+    return None
+
+
+def _explain_yaml_error(file: str, exc: yaml.MarkedYAMLError, text: str = "") -> DataError:
     mark = exc.problem_mark or exc.context_mark
+    lines = text.splitlines()
     if exc.context_mark and "flow" in (exc.context or "") and "expected ','" in (exc.problem or ""):
         # An unclosed [ or { is noticed lines later; the line where it was opened is the one to fix.
         mark = exc.context_mark
+    if exc.context_mark and "quoted scalar" in (exc.context or "") and "end of stream" in (exc.problem or ""):
+        mark = exc.context_mark   # the quote is opened here and never closed
+    if text and (found := _quote_mistake(file, exc, text)):
+        return found
+    if exc.context_mark and "simple key" in (exc.context or "") and exc.context_mark.line < len(lines):
+        # `category:lernen` is one word to YAML: the key needs a space after its colon.
+        if (match := _NO_SPACE.match(lines[exc.context_mark.line])):
+            return DataError(file, exc.context_mark.line + 1, exc.context_mark.column + 1,
+                             "Nach dem Doppelpunkt fehlt ein Leerzeichen.",
+                             f"Schreiben Sie „{match[1]}: {match[2]}“: zwischen Doppelpunkt und Wert steht immer "
+                             "ein Leerzeichen.")
     line = mark.line + 1 if mark else None
     col = mark.column + 1 if mark else None
-    text = f"{exc.problem or ''} {exc.context or ''}"
+    if line is not None and lines and line > len(lines):
+        # The end of the file is noticed after its last line: the mistake is in the last one.
+        line, col = len(lines), None
+    problem = f"{exc.problem or ''} {exc.context or ''}"
     for needle, message, hint in _YAML_PROBLEMS:
-        if needle in text:
+        if needle in problem:
             return DataError(file, line, col, message, hint)
     return DataError(file, line, col, "Diese Zeile ist kein gültiges YAML.",
                      "Prüfen Sie Einrückung, Doppelpunkte und Anführungszeichen in dieser und der Zeile darüber.")
@@ -326,6 +385,11 @@ def _tab_errors(file: str, text: str) -> list[DataError]:
     return errors
 
 
+def _guide_for(file: str) -> str:
+    from .validation_messages import guide_for   # (it imports this module)
+    return guide_for(file)
+
+
 def parse_text(file: str, text: str, fast: bool = True) -> tuple[Document | None, list[DataError]]:
     """Parse YAML text. Returns the document, or None and the mistakes found. ``fast=False``: without
     libyaml (tests compare the two)."""
@@ -336,13 +400,14 @@ def parse_text(file: str, text: str, fast: bool = True) -> tuple[Document | None
     try:
         node, loader = _compose(text, fast)
     except yaml.MarkedYAMLError as exc:
-        return None, [_explain_yaml_error(file, exc)]
+        return None, [_explain_yaml_error(file, exc, text)]
     except yaml.YAMLError:
         return None, [DataError(file, None, None, "Die Datei ist kein gültiges YAML.",
                                 "Prüfen Sie Einrückung, Doppelpunkte und Anführungszeichen.")]
     if node is None:
         return None, [DataError(file, 1, None, "Die Datei ist leer.",
-                                "Tragen Sie die Angaben ein (siehe Beispiel im README) oder löschen Sie die Datei.")]
+                                f"Tragen Sie die Angaben ein (siehe Beispiel in {_guide_for(file)}) oder löschen Sie "
+                                "die Datei.")]
     builder = _Builder(file, loader)
     try:
         data = builder.build(node)
@@ -357,8 +422,10 @@ def parse_text(file: str, text: str, fast: bool = True) -> tuple[Document | None
     return doc, builder.errors
 
 
-def load_file(path: Path, display_name: str) -> tuple[Document | None, list[DataError]]:
-    """Read and parse one staff file; ``display_name`` is how staff know it (``offers/naehtreff.yml``)."""
+def load_file(path: Path, display_name: str,
+              repair: Callable[[str], str] | None = None) -> tuple[Document | None, list[DataError]]:
+    """Read and parse one staff file; ``display_name`` is how staff know it (``offers/naehtreff.yml``).
+    ``repair`` may mend an unmistakable slip in the text before it is parsed (lines stay where they are)."""
     try:
         fd = open_plain(path)
     except OSError as exc:
@@ -380,4 +447,6 @@ def load_file(path: Path, display_name: str) -> tuple[Document | None, list[Data
     text, error = _decode(display_name, raw)
     if error:
         return None, [error]
+    if repair is not None:
+        text = repair(text)
     return parse_text(display_name, text)

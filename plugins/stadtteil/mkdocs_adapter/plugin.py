@@ -539,10 +539,12 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         for text in self.site.left_out_report():
             notice.warning(text)
 
-    # on_serve: `make serve` rebuilds when staff save a data file, not only a Markdown page.
+    # on_serve: `make serve` rebuilds when staff save a data file, not only a Markdown page: every file
+    # and folder the data comes from, consent records, withdrawals and photos included.
     def on_serve(self, server, config: MkDocsConfig, builder):
+        from ..inputs import DATA_FILES, DATA_FOLDERS
         assert self.root is not None
-        for name in ("office.yml", "offers", "events", "partners"):
+        for name in DATA_FILES + DATA_FOLDERS:
             if (self.root / name).exists():
                 server.watch(str(self.root / name))
         return server
