@@ -1,6 +1,8 @@
-"""One browser pass per page and width: every check of the accessibility crawl runs on a single load.
+"""One browser pass per page: every check of the accessibility crawl runs on a single load, at both widths.
 
-Loading a page is what costs; axe, keyboard, privacy, weight, targets and reflow read the same load.
+Loading a page is what costs. Each page is loaded once at phone width; axe, the funding notice, keyboard,
+privacy, weight, targets and reflow read that load; then the same page is widened to the desktop and read
+again. Each width gives its own record.
 `crawl()` records what each visit found, unjudged; the `*_findings` functions judge the records, so the
 tests of the real site and the tests that prove each check can fail (on a throwaway site) share them.
 """
@@ -25,10 +27,9 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.2 AA (EN 301 549 V4.1.1) and axe's best practice (content outside landmarks, among others).
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 BUDGET = 150 * 1024
-# Each width is loaded once; after its checks the same page is narrowed, without a reload, to the reflow
-# width of WCAG 1.4.10: 320 px from the phone, 640 px from the desktop (1280 px at 200 % zoom).
+# After a width's checks the page is narrowed, without a reload, to the reflow width of WCAG 1.4.10:
+# 320 px from the phone, 640 px from the desktop (1280 px at 200 % zoom).
 REFLOW = {DESKTOP["width"]: {"width": 640, "height": 400}, PHONE["width"]: {"width": 320, "height": 640}}
-WIDTHS = (DESKTOP, PHONE)
 # Chromium starts a new renderer process for most navigations typed into the address bar (page.goto):
 # a fresh process per visit cost more CPU than the page itself (measured: bare loads of 40 pages at two
 # widths 28.8 → 16.5 CPU seconds). One process per site, and no swap to a new one on navigation.
@@ -89,7 +90,12 @@ TARGETS = """() => {
     .map(t => `${t.e.tagName.toLowerCase()}.${t.e.className} „${t.e.textContent.trim().slice(0, 30)}“ ${Math.round(t.r.width)}×${Math.round(t.r.height)}`);
 }"""
 
-# Read right after the first Tab of a freshly loaded page.
+# The sequential focus navigation starts at the top of the document again, as on a fresh load: focus on the
+# root element (made focusable for that moment only), then none.
+FOCUS_FROM_TOP = """() => { const root = document.documentElement; root.tabIndex = -1;
+  root.focus({preventScroll: true}); root.removeAttribute('tabindex'); root.blur(); }"""
+
+# Read right after the first Tab from the top of the document.
 KEYBOARD = """() => {
   const a = document.activeElement, s = getComputedStyle(a), r = a.getBoundingClientRect();
   return {
@@ -248,10 +254,13 @@ class Visit:
         return f"{self.width}px {self.path or '/'}"
 
 
-async def _visit(page, base: str, path: str, viewport: dict) -> Visit:
+async def _visit(page, base: str, path: str) -> list[Visit]:
+    """One load of the page at phone width (most residents read on phones), every check; then the same
+    page widened to the desktop, every check again. Two records, one per width."""
     loop = asyncio.get_running_loop()
-    visit = Visit(path, viewport["width"])
-    clock = loop.time()
+    phone, desktop = Visit(path, PHONE["width"]), Visit(path, DESKTOP["width"])
+    visit, clock = phone, loop.time()
+    requested: list[str] = []
 
     def lap(name: str) -> None:
         nonlocal clock
@@ -259,55 +268,78 @@ async def _visit(page, base: str, path: str, viewport: dict) -> Visit:
         visit.seconds[name] = now - clock
         clock = now
 
-    def requested(request) -> None:
-        visit.requested.append(request.url)
-
-    # The browser cache is shared between a worker's visits, yet Playwright reports a request for
-    # every file a page uses, cached or not: the page weight still counts them all.
-    page.on("request", requested)
-    try:
-        await page.set_viewport_size(viewport)
-        await page.goto(base + path, wait_until="load")
-        lap("goto")
-        # Material's scripts still change classes after "load" and colours fade over to the new state:
-        # axe measuring contrast mid-transition reported colours no one sees for long.
+    async def settle(after: str) -> None:
+        # Material's scripts still change classes after "load" and after a resize, and colours fade over
+        # to the new state: axe measuring contrast mid-transition reported colours no one sees for long.
         if not await page.evaluate(SETTLED):
-            raise RuntimeError("die Seite kommt nicht zur Ruhe (Animation läuft weiter)")
-        lap("settle")
-        # Before the first Tab: a focused skip link on top of the emblem would be this check's finding.
-        visit.funding = await page.evaluate(FUNDING)
-        await page.evaluate("window.scrollTo(0, 0)")
-        lap("funding")
+            raise RuntimeError(f"die Seite kommt {after} nicht zur Ruhe (Animation läuft weiter)")
+
+    async def checks() -> None:
         visit.axe = await page.evaluate(AXE_RUN, TAGS)
         lap("axe")
         visit.targets = await page.evaluate(TARGETS)
         lap("targets")
+        # After axe: the check scrolls, and Material's header fades its title in and out on scrolling
+        # (axe measured that fade). Before the first Tab: a focused skip link on top of the emblem would
+        # be this check's finding. Back at the top, the page settles again for the keyboard check.
+        visit.funding = await page.evaluate(FUNDING)
+        await page.evaluate("window.scrollTo(0, 0)")
+        await settle("nach dem Zurückrollen")
+        lap("funding")
+        # The first Tab from the top of the document, as after a fresh load (at the desktop width the
+        # phone's checks have moved the focus).
+        await page.evaluate(FOCUS_FROM_TOP)
         await page.keyboard.press("Tab")
         visit.keyboard = await page.evaluate(KEYBOARD)
         lap("keyboard")
         visit.images_pending = await asyncio.wait_for(page.evaluate(SCROLL_AND_SETTLE), 30)
         lap("scroll")
-        reflow = REFLOW[viewport["width"]]
+        reflow = REFLOW[visit.width]
         await page.set_viewport_size(reflow)
         visit.overflow[reflow["width"]] = await page.evaluate(OVERFLOW)
         lap("reflow")
         # Read last, so whatever the narrowing caused (a script fetching or storing) counts as well.
+        # A desktop visitor fetches what the phone fetched too: the list goes on from the load.
+        visit.requested = list(requested)
         visit.csp = await page.evaluate("window.__csp")
         visit.storage = await page.evaluate("[Object.keys(localStorage), Object.keys(sessionStorage)]")
+
+    # The browser cache is shared between a worker's visits, yet Playwright reports a request for
+    # every file a page uses, cached or not: the page weight still counts them all.
+    def on_request(request) -> None:
+        requested.append(request.url)
+
+    page.on("request", on_request)
+    try:
+        await page.set_viewport_size(PHONE)
+        await page.goto(base + path, wait_until="load")
+        lap("goto")
+        await settle("nach dem Laden")
+        lap("settle")
+        await checks()
+        visit = desktop
+        await page.set_viewport_size(DESKTOP)
+        await page.evaluate("window.scrollTo(0, 0)")
+        await settle("nach dem Verbreitern")
+        lap("widen")
+        await checks()
     except Exception as error:  # noqa: BLE001 - a broken visit is a finding of every check, never a crash
         after = list(visit.seconds)[-1] if visit.seconds else "start"
-        visit.failure = f"nach Schritt „{after}“: {type(error).__name__} {str(error).splitlines()[0] if str(error) else ''}"
+        failure = f"nach Schritt „{after}“ bei {visit.width}px: {type(error).__name__} " \
+                  f"{str(error).splitlines()[0] if str(error) else ''}"
+        for broken in (phone, desktop):
+            broken.failure = broken.failure or failure
     finally:
-        page.remove_listener("request", requested)
+        page.remove_listener("request", on_request)
         # The next visit of this tab starts without cookies or storage, so what is found here is this page's.
-        visit.cookies = await page.context.cookies()
+        phone.cookies = desktop.cookies = await page.context.cookies()
         await page.context.clear_cookies()
         with contextlib.suppress(Exception):
             await page.evaluate("localStorage.clear(); sessionStorage.clear()")
-    return visit
+    return [phone, desktop]
 
 
-async def _crawl(site: Path, jobs: list[tuple[str, dict]], workers: int) -> list[Visit]:
+async def _crawl(site: Path, jobs: list[str], workers: int) -> list[Visit]:
     from playwright.async_api import async_playwright
     axe = AXE.read_text()
     visits: list[Visit] = []
@@ -333,10 +365,9 @@ async def _crawl(site: Path, jobs: list[tuple[str, dict]], workers: int) -> list
                 page = await context.new_page()
                 try:
                     while queue:
-                        path, viewport = queue.pop()
-                        visit = await _visit(page, worker_base, path, viewport)
-                        visits.append(visit)
-                        if visit.failure:   # a broken tab is replaced, so one failure stays one finding
+                        found = await _visit(page, worker_base, queue.pop())
+                        visits.extend(found)
+                        if any(v.failure for v in found):   # a broken tab is replaced: one failure, one finding
                             await page.close()
                             page = await context.new_page()
                 finally:
@@ -350,10 +381,10 @@ async def _crawl(site: Path, jobs: list[tuple[str, dict]], workers: int) -> list
 
 
 def crawl(site: Path, paths: list[str] | None = None, workers: int | None = None) -> list[Visit]:
-    """Every page (or `paths`) at desktop and phone width, a few pages at a time in one Chromium."""
+    """Every page (or `paths`) at phone and desktop width, a few pages at a time in one Chromium."""
     require_browser()
     assert AXE.exists(), "axe-core fehlt: `npm ci`"
-    jobs = [(path, viewport) for path in (pages(site) if paths is None else paths) for viewport in WIDTHS]
+    jobs = pages(site) if paths is None else list(paths)
     workers = workers or int(os.environ.get("STADTTEIL_CRAWL_WORKERS", 0)) or os.cpu_count() or 2
     # Its own thread and event loop: the rest of the module drives Chromium through the sync API.
     with concurrent.futures.ThreadPoolExecutor(1) as thread:
