@@ -23,7 +23,8 @@ MINI = FIXTURES / "mini"
 BATENBROCK = FIXTURES / "batenbrock"
 # What the office's data consists of, in the repository and in the snapshot alike (the rest of the
 # repository is the engine, its make targets and pipelines).
-DATA = ("offers", "partners", "events", "content", "consent", "office.yml", "mkdocs.yml", "kalender-revisionen.yml")
+DATA = ("offers", "partners", "helplines", "events", "content", "consent", "office.yml", "mkdocs.yml",
+        "kalender-revisionen.yml")
 # The day the engine's tests are frozen at (a Tuesday in term time, a week before Advent closures).
 DAY = "2026-11-24"
 # The browser's clock in tests of the built frozen site: a week after DAY, 10:00 in Bottrop (winter time),

@@ -245,3 +245,23 @@ def test_wochenplan_prints_as_one_landscape_plan(printed, site, lang):
         assert squeezed(title.get_text()) in text, f"{lang}wochenplan/: „{title.get_text()}“ fehlt im Druck"
     for cell in soup.select(".st-hours th, .st-hours td"):
         assert squeezed(cell.get_text()) in text, f"{lang}wochenplan/: Öffnungszeit „{cell.get_text()}“ fehlt"
+
+
+@pytest.mark.parametrize("lang", ["", "uk/", "de-LS/"], ids=["de", "uk", "de-LS"])
+def test_wochenplan_print_carries_the_emergency_numbers(printed, site, lang):
+    """The printed plan carries the block „Im Notfall“ (issue #23) on its one sheet: the heading, every number
+    and the way for a child in danger; never the quick exit (a button is no use on paper)."""
+    from bs4 import BeautifulSoup
+    out = printed(lang + "wochenplan/")
+    assert len(out.sizes) == 1, f"{lang}wochenplan/: {len(out.sizes)} Blätter statt einem"
+    text = squeezed(out.texts[0])
+    soup = BeautifulSoup((site / lang / "wochenplan" / "index.html").read_text(), "html.parser")
+    block = soup.select_one(".st-plan .st-notfall")
+    numbers = [a.get_text() for a in block.select("a[href^='tel:']")]
+    assert {"110", "112", "116 111", "116 016", "116 117"} <= set(numbers)
+    child = block.select_one(".st-notfall__child")
+    for german_name in child.select("bdi[lang=de]"):
+        german_name.decompose()          # on paper the translated names suffice (stadtteil.css)
+    for part in [block.find("h2").get_text(), *numbers, child.get_text()]:
+        assert squeezed(part) in text, f"{lang}wochenplan/: „{part.strip()}“ fehlt im Druck"
+    assert squeezed(soup.select_one("a[data-st-exit]").get_text()) not in text

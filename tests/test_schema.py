@@ -11,7 +11,8 @@ from stadtteil.yamlsource import load_file
 
 REPO = Path(__file__).resolve().parents[1]
 FILES = {"office": [REPO / "office.yml"], "offer": sorted((REPO / "offers").glob("*.yml")),
-         "event": sorted((REPO / "events").glob("*.yml")), "partner": sorted((REPO / "partners").glob("*.yml"))}
+         "event": sorted((REPO / "events").glob("*.yml")), "partner": sorted((REPO / "partners").glob("*.yml")),
+         "helpline": sorted((REPO / "helplines").glob("*.yml"))}
 
 
 @pytest.mark.parametrize("kind", SCHEMAS)

@@ -27,7 +27,7 @@ from typing import Iterable
 
 from .errors import DataError
 
-DATA_FOLDERS = ("offers", "events", "partners", "consent", "media")
+DATA_FOLDERS = ("offers", "events", "partners", "helplines", "consent", "media")
 DATA_FILES = ("office.yml",)
 # Far above any page staff write by hand (the longest in this repository has a few kB); a bigger one
 # is a pasted export or an embedded image, and makes every build and every browser slow.

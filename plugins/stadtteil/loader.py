@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ErrorCollector
 from .inputs import DATA_FILES, DATA_FOLDERS, outside_links, outside_root
 from .validation_messages import guide_for, translate
-from .models import Event, Location, Office, Offer, Partner, Settings
+from .models import Event, Helpline, Location, Office, Offer, Partner, Settings
 from .suggest import closest
 from .yamlsource import Document, load_file
 
@@ -48,6 +48,7 @@ class Project:
     offers: dict[str, Offer] = field(default_factory=dict)
     events: dict[str, Event] = field(default_factory=dict)
     partners: dict[str, Partner] = field(default_factory=dict)
+    helplines: dict[str, Helpline] = field(default_factory=dict)
     sources: dict[tuple[str, str], Document] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)  # "offers/naehtreff" → file, "office" → office.yml
 
@@ -169,9 +170,9 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
     refused = frozenset(e.file for e in links)
     office, office_doc = _load_office(root, errors, refused)
 
-    items: dict[str, dict[str, Item]] = {"offers": {}, "events": {}, "partners": {}}
+    items: dict[str, dict[str, Item]] = {"offers": {}, "events": {}, "partners": {}, "helplines": {}}
     unreadable: set[str] = set()   # partner files that could not be read: their ids are not „unknown“
-    models = {"offers": Offer, "events": Event, "partners": Partner}
+    models = {"offers": Offer, "events": Event, "partners": Partner, "helplines": Helpline}
     for folder, model in models.items():
         for item_id, path, name in _collect_files(root, folder, errors, refused):
             doc, problems = load_file(path, name)
@@ -194,7 +195,8 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
     project = Project(office=office, settings=settings,
                       offers={k: v.model for k, v in items["offers"].items()},
                       events={k: v.model for k, v in items["events"].items()},
-                      partners={k: v.model for k, v in items["partners"].items()})
+                      partners={k: v.model for k, v in items["partners"].items()},
+                      helplines={k: v.model for k, v in items["helplines"].items()})
     project.sources[("office", "office")] = office_doc
     project.paths["office"] = root / office_doc.file
     for folder, records in items.items():
@@ -267,13 +269,7 @@ def _check_references(items: dict[str, dict[str, Item]], office_doc: Document | 
             for i, partner in _raw_list(doc, "partners"):
                 if partner not in unreadable:
                     _check_ref(errors, doc, path("partners", i), partner, partners, "Partner", "den Ordner partners/")
-            for i, code in _raw_list(doc, "languages_spoken"):
-                if code not in _KNOWN_LANGUAGES:
-                    line, col = doc.line_of(path("languages_spoken", i))
-                    errors.add(doc.file, line, f"Der Sprachcode „{code}“ ist unbekannt.",
-                               "Verwenden Sie die zweibuchstabigen Codes nach ISO 639-1, zum Beispiel "
-                               "de (Deutsch), tr (Türkisch), ar (Arabisch), uk (Ukrainisch), ru (Russisch), "
-                               "fa (Persisch), ku (Kurdisch).", column=col, field="languages_spoken")
+            _check_language_codes(errors, doc, "languages_spoken")
     for item in items["events"].values():
         start = item.model.start if item.model is not None else None
         match = _EVENT_ID.match(item.id)
@@ -287,6 +283,14 @@ def _check_references(items: dict[str, dict[str, Item]], office_doc: Document | 
                        f"Das Datum im Dateinamen passt nicht zum Beginn ({start:%d.%m.%Y}).",
                        "Korrigieren Sie den Beginn oder benennen Sie die Datei um in "
                        f"„{start:%Y-%m-%d}-{item.id[11:]}.yml“.", column=col, field="start")
+    for item in items["helplines"].values():
+        doc = item.doc
+        if (partner := _raw(doc, "partner")) is not None and partner not in unreadable:
+            _check_ref(errors, doc, ("partner",), partner, partners, "Partner", "den Ordner partners/")
+        for i, audience in _raw_list(doc, "audience"):
+            _check_ref(errors, doc, path("audience", i), audience, settings.audiences,
+                       "Zielgruppe", "mkdocs.yml unter „audiences“")
+        _check_language_codes(errors, doc, "languages")
     for item in items["partners"].values():
         doc = item.doc
         if (kind := _raw(doc, "kind")) is not None:
@@ -300,6 +304,47 @@ def _check_references(items: dict[str, dict[str, Item]], office_doc: Document | 
                            "Tragen Sie die übergeordnete Stelle ein oder löschen Sie die Zeile.", column=col)
             elif parent not in unreadable:
                 _check_ref(errors, doc, ("parent",), parent, known_partners, "Partner", "den Ordner partners/")
+
+
+def _check_language_codes(errors: ErrorCollector, doc: Document, key: str) -> None:
+    for i, code in _raw_list(doc, key):
+        if code not in _KNOWN_LANGUAGES:
+            line, col = doc.line_of((key,) if i is None else (key, i))
+            errors.add(doc.file, line, f"Der Sprachcode „{code}“ ist unbekannt.",
+                       "Verwenden Sie die zweibuchstabigen Codes nach ISO 639-1, zum Beispiel "
+                       "de (Deutsch), tr (Türkisch), ar (Arabisch), uk (Ukrainisch), ru (Russisch), "
+                       "fa (Persisch), ku (Kurdisch).", column=col, field=key)
+
+
+def one_year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:          # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def check_helplines(project: Project, today: dt.date) -> list[str]:
+    """Notices about the numbers of the block „Im Notfall“: entries last checked more than a year before
+    ``today`` (the build date), and a partner named for its number that has none. Never errors: a number
+    that was right last year is still better on the page than none, and the build must go on."""
+    notices = []
+    limit = one_year_before(today)
+    for helpline_id, helpline in sorted(project.helplines.items()):
+        doc = project.sources[("helplines", helpline_id)]
+        if helpline.verified < limit:
+            line, _ = doc.line_of(("verified",))
+            notices.append(
+                f"{doc.file}, Zeile {line}: Die Angaben wurden zuletzt am {helpline.verified:%d.%m.%Y} geprüft, "
+                "vor mehr als einem Jahr. Prüfen Sie Nummer, Zeiten, Sprachen und Kosten auf der Seite des "
+                f"Dienstes ({helpline.source}) und tragen Sie unter „verified“ das Datum der Prüfung ein.")
+        partner = project.partners.get(helpline.partner) if helpline.partner else None
+        if partner is not None and not helpline.phone and not partner.phone:
+            line, _ = doc.line_of(("partner",))
+            notices.append(
+                f"{doc.file}, Zeile {line}: Der Partner „{helpline.partner}“ (partners/{helpline.partner}.yml) hat "
+                "keine Telefonnummer; im Block „Im Notfall“ steht deshalb nur ein Link zu seiner Seite. Tragen Sie "
+                f"in partners/{helpline.partner}.yml die Nummer unter „phone“ ein.")
+    return notices
 
 
 def check_calendar(project: Project, today: dt.date, horizon_days: int = 365) -> list[str]:

@@ -529,6 +529,74 @@ class Partner(StaffModel):
     logo: PlainStr | None = None
 
 
+# --- helplines: what to do in an emergency ("Im Notfall") ------------------------------------------
+
+_PHONE_SEPARATORS = re.compile(r"[\s/().\-–]")
+
+
+def tel_digits(phone: str) -> str:
+    """The number as a `tel:` link dials it: digits, with a leading + when it has one."""
+    digits = _PHONE_SEPARATORS.sub("", phone)
+    return digits
+
+
+def _phone(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)          # `phone: 110` is read as a number
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(f"„{_show(value)}“ ist keine Telefonnummer.",
+                    "Schreiben Sie die Nummer in Anführungszeichen, zum Beispiel  phone: \"0800 111 0 550\"")
+    text = " ".join(value.split())
+    if "(0)" in text.replace(" ", ""):
+        raise _fail(f"In der Telefonnummer „{text}“ steht „(0)“; so lässt sie sich auf dem Handy nicht wählen.",
+                    "Schreiben Sie sie ohne (0): +49 2041 … oder 02041 …")
+    if re.search(r"[^\d\s+/().\-–]", text):
+        raise _fail(f"„{text}“ ist keine Telefonnummer: sie enthält Buchstaben oder Zeichen.",
+                    "Schreiben Sie nur Ziffern und Leerzeichen, am Anfang darf ein + stehen, "
+                    "zum Beispiel \"116 111\" oder \"+49 2041 70-0\".")
+    if not re.fullmatch(r"\+?\d{3,15}", tel_digits(text)):
+        raise _fail(f"„{text}“ ist keine Telefonnummer: zu kurz, zu lang oder ein + mitten in der Nummer.",
+                    "Eine Nummer hat 3 bis 15 Ziffern; ein + steht nur ganz am Anfang, zum Beispiel \"+49 2041 70-0\".")
+    return text
+
+
+Phone = Annotated[str, BeforeValidator(_phone), WithJsonSchema(
+    {"type": ["string", "integer"], "description": "Telefonnummer, z. B. \"0800 111 0 550\""})]
+HELPLINE_KINDS = ("notruf", "kinderschutz", "telefon")
+
+
+class Helpline(StaffModel):
+    """Notruf oder Hilfetelefon für den Block „Im Notfall“ (helplines/<name>.yml). Jeder Eintrag nennt die
+    Seite des Dienstes, auf der die Angaben stehen („source“), und wann sie dort zuletzt geprüft wurden
+    („verified“); der Bau erinnert, wenn das länger als ein Jahr her ist."""
+    # (The docstring is the description editors show staff, hence German; the reminder: loader.check_helplines.)
+
+    name: Text
+    kind: Literal["notruf", "kinderschutz", "telefon"] = "telefon"
+    phone: Annotated[list[Phone], BeforeValidator(_list), WithJsonSchema(
+        {"anyOf": [{"type": ["string", "integer"]}, {"type": "array", "items": {"type": ["string", "integer"]}}],
+         "description": "Eine Nummer oder eine Liste: [\"0800 111 0 111\", \"116 123\"]"})] = \
+        Field(default_factory=list)
+    partner: PlainStr | None = None
+    summary: Text | None = None
+    hours: Text
+    note: Text | None = None
+    cost: Text | None = None
+    languages: IdList = Field(default_factory=list)
+    audience: IdList = Field(default_factory=list)
+    order: int = 0
+    source: Url
+    verified: Date
+
+    @model_validator(mode="after")
+    def _reachable(self) -> "Helpline":
+        if not self.phone and not self.partner:
+            raise _fail("Die Telefonnummer fehlt.",
+                        "Tragen Sie sie unter „phone“ ein (zum Beispiel  phone: \"116 111\") oder unter „partner“ "
+                        "die Kennung eines Partners aus partners/, dessen Nummer gilt.")
+        return self
+
+
 class Settings(StaffModel):
     """Vocabularies declared in the site configuration (mkdocs.yml), with the office's defaults."""
 

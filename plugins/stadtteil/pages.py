@@ -18,7 +18,7 @@ from . import formatting as fmt
 from . import feeds
 from . import i18n
 from .loader import Project
-from .models import Event, Location, Offer, Partner, ScheduleRule
+from .models import HELPLINE_KINDS, Event, Helpline, Location, Offer, Partner, ScheduleRule, tel_digits
 from .schedule import TZ, Calendar, Session, describe, is_current, next_sessions, sessions, time_span
 
 # Where each kind of page lives. Changing one changes every link (all links are built from these).
@@ -136,6 +136,23 @@ class View:
             if partners:
                 result.append((topic_id, label, partners))
         return result
+
+    def helplines(self) -> dict[str, list[tuple[str, Helpline]]]:
+        """The block „Im Notfall“: emergency numbers, the route for a child in danger, helplines, each
+        group in the order staff gave (`order`, then name). Empty when the site has none."""
+        groups: dict[str, list[tuple[str, Helpline]]] = {kind: [] for kind in HELPLINE_KINDS}
+        for helpline_id, helpline in self.project.helplines.items():
+            groups[helpline.kind].append((helpline_id, helpline))
+        for entries in groups.values():
+            entries.sort(key=lambda item: (item[1].order, fmt.text(item[1].name).lower(), item[0]))
+        return groups if self.project.helplines else {}
+
+    def phones(self, helpline: Helpline) -> list[str]:
+        """The numbers to call: the entry's own, else those of the partner it names (one source of truth)."""
+        if helpline.phone:
+            return list(helpline.phone)
+        partner = self.project.partners.get(helpline.partner or "")
+        return [partner.phone] if partner is not None and partner.phone else []
 
     def feed_list(self) -> list[dict[str, Any]]:
         """The feeds the subscription page offers, with their addresses."""
@@ -306,6 +323,8 @@ def _new_environment(view: View) -> Environment:
         "yaml_str": lambda s: Markup(json.dumps(str(s), ensure_ascii=False)),
         # A moment as ISO 8601 with its offset (staff write Bottrop's local time without one).
         "iso": lambda d: (d if d.tzinfo else d.replace(tzinfo=TZ)).isoformat(),
+        # A number as phones dial it: `tel:` with digits only (and a leading +).
+        "tel": lambda phone: "tel:" + tel_digits(str(phone)),
     })
     env.tests["contains_any"] = lambda value, options: any(o in value for o in options)
     # Staff text this language shows in German: the A–Z list marks it lang="de" (front matter keys).
@@ -425,7 +444,7 @@ def page_entries(pages: list[GeneratedPage]) -> list[dict[str, str]]:
     return entries
 
 
-BLOCKS = ("today", "week", "opening-hours", "events", "contact", "funding", "dgs")
+BLOCKS = ("today", "week", "opening-hours", "events", "contact", "funding", "dgs", "notfall")
 
 # How far ahead „Heute“ and „Diese Woche“ are carried for the browser (assets/termine.js): ten weeks, so a
 # page still shows the right day when the daily rebuild has stopped for two months. About 2 kB per day

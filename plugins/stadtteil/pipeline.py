@@ -35,7 +35,7 @@ from . import sanitize
 from .errors import DataError, DataErrors
 from .feeds import FeedSettings
 from .inputs import MAX_MARKDOWN_BYTES, site_inputs
-from .loader import Project, check_calendar, load_project
+from .loader import Project, check_calendar, check_helplines, load_project
 from .models import Settings
 from .pages import build_pages, default_pages, page_entries
 from .schedule import TZ
@@ -175,6 +175,8 @@ class Site:
         self.errors: list[DataError] = []
         self.calendar_warnings: list[str] = []
         self.warnings: list[str] = []
+        # Must be seen, must not stop any build (not even --strict): old helpline entries, say.
+        self.notices: list[str] = []
         self._revisions = None
         self.revision_notice: str | None = None
         self.image_uses: dict[str, list[str]] = {}
@@ -219,6 +221,7 @@ class Site:
             self.project = load_project(self.root, self.settings)
             self.calendar_warnings = check_calendar(self.project, self.today)
             self.warnings += self.calendar_warnings
+            self.notices += check_helplines(self.project, self.today)
         except DataErrors as exc:
             errors += exc.errors
         # Images and their consent records are checked in the same run: every mistake at once.

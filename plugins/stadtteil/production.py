@@ -33,8 +33,9 @@ PLACEHOLDER_TEXTS = {
 # .invalid, .localhost.
 _EXAMPLE_HOST = re.compile(r"(^|\.)(example\.(org|com|net)|[^.]+\.(example|test|invalid|localhost))\.?$"
                            r"|^(example|test|invalid|localhost)$", re.I)
-# A phone number whose digits after the country code are all zeros is no one's number.
-_ZERO_PHONE = re.compile(r"^\+?\d{2}[\s/-]*0[\s0/-]*$")
+# A phone number whose digits after the country code are all zeros is no one's number. (The country code
+# stands apart or after a +: the emergency number 110 is no placeholder.)
+_ZERO_PHONE = re.compile(r"^(?:\+\d{2}[\s/-]*|\d{2}[\s/-]+)?0[\s0/-]*$")
 
 
 def example_host(host: str | None) -> bool:

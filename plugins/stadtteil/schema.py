@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import Event, Office, Offer, Partner
+from .models import Event, Helpline, Office, Offer, Partner
 
-SCHEMAS = {"office": Office, "offer": Offer, "event": Event, "partner": Partner}
+SCHEMAS = {"office": Office, "offer": Offer, "event": Event, "partner": Partner, "helpline": Helpline}
 TITLES = {"office": "Stadtteilbüro (office.yml)", "offer": "Angebot (offers/*.yml)",
-          "event": "Veranstaltung (events/*.yml)", "partner": "Partner (partners/*.yml)"}
+          "event": "Veranstaltung (events/*.yml)", "partner": "Partner (partners/*.yml)",
+          "helpline": "Notruf oder Hilfetelefon (helplines/*.yml)"}
 
 
 def schema_for(kind: str) -> dict:

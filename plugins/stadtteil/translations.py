@@ -2,8 +2,8 @@
 
 Engine-agnostic and read-only. Three kinds of text: staff data (YAML fields that hold a text),
 hand-written pages (content/<page>.<lang>.md next to the German one) and the interface (message
-catalogs). Leichte Sprache is reported for what it needs: the start page and the easy summaries of
-the offers; elsewhere it falls back to standard German, which its readers can still read.
+catalogs). Leichte Sprache is reported for what it needs: the start page, the easy summaries of
+the offers and the block „Im Notfall“; elsewhere it falls back to standard German, which its readers can still read.
 """
 
 from __future__ import annotations
@@ -63,13 +63,15 @@ def _needed(lang: str, kind: str, path: str) -> bool:
     if lang != "de-LS":
         # The legal texts stay German in every language (the German text is the binding one).
         return not path.startswith("legal")
-    return kind == "offers" and path in ("title", "summary")
+    # The block „Im Notfall“ is on the Leichte Sprache start page: all of its texts.
+    return kind == "offers" and path in ("title", "summary") or kind == "helplines"
 
 
 def report(project: Project, content_dir: Path | None) -> dict[str, LanguageReport]:
     reports = {lang: LanguageReport(lang) for lang in OTHER}
     records: list[tuple[str, str, Any]] = [("office", "office.yml", project.office)]
-    for kind, items in (("offers", project.offers), ("events", project.events), ("partners", project.partners)):
+    for kind, items in (("offers", project.offers), ("events", project.events), ("partners", project.partners),
+                        ("helplines", project.helplines)):
         for key, record in items.items():
             doc = project.sources.get((kind, key))
             records.append((kind, doc.file if doc else f"{kind}/{key}.yml", record))

@@ -105,7 +105,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         for css in ("assets/stadtteil.css",):
             if css not in [str(c) for c in config.extra_css]:
                 config.extra_css.insert(0, css)
-        for js in ("assets/menu.js", "assets/termine.js"):
+        for js in ("assets/menu.js", "assets/termine.js", "assets/verlassen.js"):
             if js not in [str(getattr(j, "path", j)) for j in config.extra_javascript]:
                 config.extra_javascript.append(js)
         plugin = self._i18n(config)
@@ -168,6 +168,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                      f"Bild(er) ({', '.join(self.photos.repaired)}); sie werden neu verarbeitet, nichts zu tun.")
         for warning in site.warnings:
             log.warning(warning)
+        for text in site.notices:
+            notice.warning(text)
         self.site_check.funding = self.funding
         # Only the shipped themes' CSS is trusted (by path and bytes); a custom_dir's is site CSS.
         custom, base_dir = config.theme.custom_dir, Path(config.config_file_path or ".").resolve().parent
