@@ -281,10 +281,8 @@ async def _visit(page, base: str, path: str) -> list[Visit]:
         lap("targets")
         # After axe: the check scrolls, and Material's header fades its title in and out on scrolling
         # (axe measured that fade). Before the first Tab: a focused skip link on top of the emblem would
-        # be this check's finding. Back at the top, the page settles again for the keyboard check.
+        # be this check's finding. No check after it measures colours until the page has settled again.
         visit.funding = await page.evaluate(FUNDING)
-        await page.evaluate("window.scrollTo(0, 0)")
-        await settle("nach dem Zurückrollen")
         lap("funding")
         # The first Tab from the top of the document, as after a fresh load (at the desktop width the
         # phone's checks have moved the focus).
