@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from babel import Locale
 from pydantic import BaseModel, ValidationError
 
-from .errors import ErrorCollector
+from .errors import ErrorCollector, Notice
 from .inputs import DATA_FILES, DATA_FOLDERS, outside_links, outside_root
 from .validation_messages import guide_for, translate
 from .models import Event, Location, Office, Offer, Partner, Settings
@@ -340,6 +340,7 @@ def check_calendar(project: Project, today: dt.date, horizon_days: int = 365) ->
                     line, col = doc.line_of(("schedule", index, "school_holidays"))
                     errors.add(doc.file, line, message, hint, column=col, field="school_holidays")
                 else:
-                    warnings.append(f"{doc.file}: {message} {hint}")
+                    line, col = doc.line_of(("schedule", index, "school_holidays"))
+                    warnings.append(Notice(doc.file, line, col, message, hint, field="school_holidays"))
     errors.raise_if_any()
     return sorted(set(warnings))

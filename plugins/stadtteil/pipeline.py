@@ -173,6 +173,7 @@ class Site:
         self.funding: funding_rules.Funding | None = None
         self.settings = Settings()
         self.errors: list[DataError] = []
+        self.notes: list[str] = []        # what was not checked because of a mistake (errors.Notice)
         self.calendar_warnings: list[str] = []
         self.warnings: list[str] = []
         self._revisions = None
@@ -192,7 +193,7 @@ class Site:
         does; a build checks them as the engine renders them, and here only when it stops anyway)."""
         site = cls.collect(config, today, check_pages=check_pages, progress=progress)
         if site.errors:
-            raise DataErrors(site.errors)
+            raise site.data_errors()
         site.site_rules()
         return site
 
@@ -221,6 +222,7 @@ class Site:
             self.warnings += self.calendar_warnings
         except DataErrors as exc:
             errors += exc.errors
+            self.notes += exc.notes
         # Images and their consent records are checked in the same run: every mistake at once.
         # Photos are checked and measured here; new ones are encoded later (``encode_photos``, by the
         # helper when there is one): pages need only their names and sizes.
@@ -236,6 +238,10 @@ class Site:
             self.funding = funding_rules.configure(config.options.get("funding"), self.root, config.config_file)
         except ValueError as exc:
             errors.append(DataError(config.config_file, None, None, str(exc).split(":", 1)[-1].strip(), ""))
+
+    def data_errors(self) -> DataErrors:
+        """The mistakes found, with their notes, reported with the lines they stand in."""
+        return DataErrors(self.errors, self.notes, root=self.root, docs_dir=self.config.docs_dir)
 
     def site_rules(self) -> None:
         """Rules of the whole site, after the data is known to be right."""

@@ -432,7 +432,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         # Every page is rendered now, none written: refuse dangerous HTML of all pages at once.
         problems, self._content_problems = self._content_problems, []
         if problems:
-            raise PluginError(DataErrors(problems).report())
+            raise PluginError(DataErrors(problems, root=self.root, docs_dir=config.docs_dir).report())
         env.bytecode_cache = BYTECODE
         return env
 
