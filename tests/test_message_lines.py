@@ -184,3 +184,68 @@ def test_sources_read_only_plain_files_inside_the_project(tmp_path):
     assert sources.excerpt("offers/echt.yml", 2, 1) == []   # past the end of the file
     report = DataErrors([DataError("offers/link.yml", 1, 1, "Verknüpfung")], root=root).report()
     assert "geheim" not in report
+
+
+# --- a file that cannot be read: its own mistakes and one note ------------------------------------------
+
+UNREADABLE = [
+    pytest.param("office.yml", "name: Testbüro Mitte", 'name: "Testbüro Mitte', 1, "Orte und Kontakte", id="office"),
+    pytest.param("partners/schule.yml", "kind: ", "kind: [", None, "Verweise auf den Partner „schule“", id="partner"),
+    pytest.param("offers/naehtreff.yml", "weekly: [do]", "weekly: [do", 14, "dieses Angebots", id="offer"),
+    pytest.param("events/2026-12-05-flohmarkt.yml", "title:", "title: 'Floh'markt", 1, "dieser Veranstaltung",
+                 id="event"),
+]
+
+
+@pytest.mark.parametrize("name, old, new, line, what", UNREADABLE)
+def test_an_unreadable_file_gets_its_own_mistakes_and_one_note(project, capsys, name, old, new, line, what):
+    edit(project, name, old, new)
+    code, out, err = check(project, "--format", "json", capsys=capsys)
+    report = json.loads(out)
+    # Its own mistake only: nothing about the files that refer to it (naehtreff names the partner schule,
+    # offers and events name the office's locations and contacts).
+    assert code == 1 and {e["file"] for e in report["errors"]} == {name}, report["errors"]
+    notes = [w for w in report["warnings"] if "bis die Datei wieder lesbar ist" in w]
+    assert len(notes) == 1 and notes[0].startswith(f"{name}: Weitere Prüfungen") and what in notes[0], notes
+    # The text report puts the note under the file's mistakes, once.
+    code, _, err = check(project, capsys=capsys)
+    lines = err.splitlines()
+    assert sum("wieder lesbar" in l for l in lines) == 1, err
+    start = lines.index(name) + 1
+    section = lines[start:next(i for i in range(start, len(lines)) if not lines[i].startswith("  "))]
+    assert section[-1].startswith("  Hinweis: Weitere Prüfungen") and what in section[-1], section
+    if line:
+        assert any(l.startswith(f"    {line} | ") for l in section), section
+
+
+def test_the_build_tells_the_note_under_the_mistake(project, tmp_path):
+    edit(project, "partners/schule.yml", "kind: ", "kind: [")
+    built = build_here(project, tmp_path / "site")
+    assert built.returncode == 1
+    lines = built.stderr.splitlines()
+    at = next(i for i, l in enumerate(lines) if l.lstrip().startswith("• partners/schule.yml"))
+    assert "Die Daten enthalten 1 Fehler:" in built.stderr
+    assert lines[at + 3] == ("    Hinweis: Weitere Prüfungen, die diese Datei brauchen (Verweise auf den Partner "
+                             "„schule“), werden übersprungen, bis die Datei wieder lesbar ist."), lines[at:at + 4]
+    assert built.stderr.count("wieder lesbar") == 1
+
+
+def test_an_unreadable_withdrawal_list_or_consent_record_gets_one_note(project, capsys):
+    from test_withdrawal import photo_with_record, withdraw
+    photo_with_record(project)
+    withdraw(project, "- {form: EV-2026-099, on: 2026-09-01\n")
+    code, out, _ = check(project, "--format", "json", capsys=capsys)
+    report = json.loads(out)
+    assert code == 1 and {e["file"] for e in report["errors"]} == {"consent/withdrawn.yml"}, report["errors"]
+    notes = [w for w in report["warnings"] if "wieder lesbar" in w]
+    assert len(notes) == 1 and notes[0].startswith("consent/withdrawn.yml: ") and "Widerruf" in notes[0], notes
+    # The other way round: the record is unreadable, the withdrawal's number is not called unknown.
+    withdraw(project, "- {form: EV-2026-099, on: 2026-09-01}\n")
+    record = project / "media" / "naehtreff.jpg.consent.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("persons: depicted", "persons: [depicted"),
+                      encoding="utf-8")
+    code, out, _ = check(project, "--format", "json", capsys=capsys)
+    report = json.loads(out)
+    assert code == 1 and {e["file"] for e in report["errors"]} == {"media/naehtreff.jpg.consent.yml"}, report
+    notes = [w for w in report["warnings"] if "wieder lesbar" in w]
+    assert len(notes) == 1 and "consent/withdrawn.yml" in notes[0], notes

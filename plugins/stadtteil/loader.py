@@ -21,12 +21,22 @@ from .inputs import DATA_FILES, DATA_FOLDERS, outside_links, outside_root
 from .validation_messages import guide_for, translate
 from .models import Event, Location, Office, Offer, Partner, Settings
 from .suggest import closest
-from .yamlsource import Document, load_file
+from .yamlsource import EMPTY, Document, load_file
 
 OFFICE_LOCATION = "stadtteilbuero"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EVENT_ID = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9][a-z0-9-]*$")
 _KNOWN_LANGUAGES = frozenset(Locale("de").languages)
+# The one note under the mistakes of a file that cannot be read: its own mistakes are reported, nothing
+# that needs the file is (no „unknown partner“ for each offer naming it), until it is readable again.
+_WAITS = "werden übersprungen, bis die Datei wieder lesbar ist."
+UNREADABLE_NOTES = {
+    "office": "Weitere Prüfungen, die diese Datei brauchen (Orte und Kontakte der Angebote und Veranstaltungen, "
+              f"Öffnungs- und Schließzeiten, alle Termine), {_WAITS}",
+    "offers": f"Weitere Prüfungen dieses Angebots (Felder, Verweise, Termine) {_WAITS}",
+    "events": f"Weitere Prüfungen dieser Veranstaltung (Felder, Verweise, Datum) {_WAITS}",
+    "partners": f"Weitere Prüfungen, die diese Datei brauchen (Verweise auf den Partner „{{id}}“), {_WAITS}",
+}
 # File names that would clash with the overview pages of a folder (angebote/index.md, angebote/fuer/…).
 RESERVED_IDS = frozenset({"index", "fuer"})
 
@@ -58,6 +68,10 @@ class Project:
             return self.office.locations[ref]
         # The office is always a place, even when office.yml lists no locations.
         return Location(name={"de": self.office.name}, address=self.office.address)
+
+
+def _empty(problems: list) -> bool:
+    return [p.message for p in problems] == [EMPTY]
 
 
 def _slug_suggestion(stem: str) -> str:
@@ -153,6 +167,8 @@ def _load_office(root: Path, errors: ErrorCollector,
     doc, problems = load_file(path, path.relative_to(root).as_posix())
     errors.extend(problems)
     if doc is None:
+        if not _empty(problems):
+            errors.note(path.relative_to(root).as_posix(), UNREADABLE_NOTES["office"])
         return None, None
     office = _validate(doc, Office, errors)
     return (office if not problems else None), doc
@@ -177,6 +193,9 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
             doc, problems = load_file(path, name)
             errors.extend(problems)
             if doc is None:
+                # Its own mistake is reported; what needs the file waits, and one note says so.
+                if not _empty(problems) or folder == "partners":
+                    errors.note(name, UNREADABLE_NOTES[folder].format(id=item_id))
                 if folder == "partners":
                     unreadable.add(item_id)
                 continue

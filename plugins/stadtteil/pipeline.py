@@ -229,6 +229,7 @@ class Site:
         self.photos = photo_rules.prepare(self.root, self.today, self.project, self.cache_dir,
                                           progress=progress, encode=False)
         errors += self.photos.errors
+        self.notes += self.photos.notes
         # The engine copies every file of the pages' folder, following links: refused before it touches anything.
         errors += site_inputs(self.root, config.docs_dir, config.options, config.config_file)
         if self.project is not None:

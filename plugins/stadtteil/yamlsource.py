@@ -390,6 +390,9 @@ def _guide_for(file: str) -> str:
     return guide_for(file)
 
 
+EMPTY = "Die Datei ist leer."   # a file with nothing to check: no note that checks wait for it (loader.py)
+
+
 def parse_text(file: str, text: str, fast: bool = True) -> tuple[Document | None, list[DataError]]:
     """Parse YAML text. Returns the document, or None and the mistakes found. ``fast=False``: without
     libyaml (tests compare the two)."""
@@ -405,7 +408,7 @@ def parse_text(file: str, text: str, fast: bool = True) -> tuple[Document | None
         return None, [DataError(file, None, None, "Die Datei ist kein gültiges YAML.",
                                 "Prüfen Sie Einrückung, Doppelpunkte und Anführungszeichen.")]
     if node is None:
-        return None, [DataError(file, 1, None, "Die Datei ist leer.",
+        return None, [DataError(file, 1, None, EMPTY,
                                 f"Tragen Sie die Angaben ein (siehe Beispiel in {_guide_for(file)}) oder löschen Sie "
                                 "die Datei.")]
     builder = _Builder(file, loader)
