@@ -88,7 +88,7 @@ def gather(config_file: Path, today: dt.date | None = None) -> Checked:
             site.site_rules()
         except SiteError as exc:
             errors.append(DataError(config_file.name, None, None, str(exc).removeprefix(config_file.name + ": "), ""))
-    warnings = list(site.warnings)
+    warnings = list(site.warnings) + list(site.notices)
     project = site.project
     if project is not None and site.photos.left_out:
         # What a withdrawal (or an expired consent) takes off the site, before the build does it.

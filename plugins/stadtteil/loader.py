@@ -337,7 +337,8 @@ def check_calendar(project: Project, today: dt.date, horizon_days: int = 365) ->
     for offer_id, offer in project.offers.items():
         doc = project.sources[("offers", offer_id)]
         for index, rule in enumerate(offer.schedule):
-            rule_days = set(rule_dates(rule, rule.from_, rule.until or max(end, rule.from_)))
+            # As far as the last cancellation: one two years ahead is judged by the plan, not by the horizon.
+            rule_days = set(rule_dates(rule, rule.from_, rule.until or max(end, rule.from_, *rule.except_)))
             for position, day in enumerate(rule.except_):
                 if day not in rule_days and (rule.until is None or day <= rule.until) and day >= rule.from_:
                     following = min((d for d in rule_days if d > day), default=None)

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from . import funding as funding_rules
 from . import photos as photo_rules
+from . import plausibility
 from . import production as production_rules
 from . import revisions
 from . import sanitize
@@ -176,6 +177,8 @@ class Site:
         self.notes: list[str] = []        # what was not checked because of a mistake (errors.Notice)
         self.calendar_warnings: list[str] = []
         self.warnings: list[str] = []
+        # Told, never refused, not even by a production build: plausibility (errors.Notice, plausibility.py).
+        self.notices: list[str] = []
         self._revisions = None
         self.revision_notice: str | None = None
         self.image_uses: dict[str, list[str]] = {}
@@ -220,6 +223,7 @@ class Site:
             self.project = load_project(self.root, self.settings)
             self.calendar_warnings = check_calendar(self.project, self.today)
             self.warnings += self.calendar_warnings
+            self.notices += plausibility.check(self.project, self.today, plausibility.recorded_events(self.root))
         except DataErrors as exc:
             errors += exc.errors
             self.notes += exc.notes
@@ -414,7 +418,8 @@ class Site:
 
     def summary(self, pages: int, languages: int, feeds: int) -> str:
         assert self.funding is not None
-        notes = len(self.calendar_warnings) + len(self.photos.left_out) + len(self.funding.placeholders)
+        notes = (len(self.calendar_warnings) + len(self.notices) + len(self.photos.left_out)
+                 + len(self.funding.placeholders))
         return (f"Zusammenfassung: {pages} Seiten in {languages} Sprachen, {feeds} Kalender, Bilder: "
                 f"{self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
                 f"{len(self.photos.left_out)} ausgelassen; Förderhinweis und Bilder auf allen Seiten geprüft; "

@@ -77,7 +77,7 @@ def _in_document(doc) -> list[str]:
             what = next((w for sample, w in PLACEHOLDER_TEXTS.items() if sample in text), None)
         if what is None:
             continue
-        line, column = doc.line_of(path)
+        line, column = doc.positions.get(path) or doc.line_of(path)   # the value's place, for the caret
         field = ".".join(str(p) for p in path)
         shown = text if len(text) <= 60 else text[:60].rstrip() + "…"
         # Text as before („file, Zeile n: …“), and the place for the excerpt and annotations.

@@ -168,6 +168,8 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                      f"Bild(er) ({', '.join(self.photos.repaired)}); sie werden neu verarbeitet, nichts zu tun.")
         for warning in site.warnings:
             log.warning(warning)
+        for text in site.notices:   # plausibility: told, never failing a --strict (production) build
+            notice.warning(text)
         self.site_check.funding = self.funding
         # Only the shipped themes' CSS is trusted (by path and bytes); a custom_dir's is site CSS.
         custom, base_dir = config.theme.custom_dir, Path(config.config_file_path or ".").resolve().parent
