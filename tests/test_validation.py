@@ -210,7 +210,11 @@ def write(root: Path, name: str, text: str | bytes) -> Path:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A small valid project: office with a location and a contact, 2 offers, 1 event, 2 partners."""
-    root = tmp_path / "projekt"
+    return valid_project(tmp_path / "projekt")
+
+
+def valid_project(root: Path) -> Path:
+    """The fixture's project in ``root`` (also for tests/guide_table.py, which runs the cases outside pytest)."""
     write(root, "office.yml", OFFICE)
     write(root, "offers/naehtreff.yml", NAEHTREFF)
     write(root, "offers/elterncafe.yml", ELTERNCAFE)
