@@ -15,21 +15,13 @@ from pathlib import Path
 import datetime as dt
 from dataclasses import dataclass
 
-import yaml
-
 from .errors import DataError, DataErrors, Notice
 from .excerpt import Sources
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose `!!python/name:` and `!ENV` tags are mkdocs' business, not ours."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def plugin_options(config_file: Path) -> dict:
-    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    from .yamlsource import read_config
+    data = read_config(config_file)
     for entry in data.get("plugins") or []:
         if isinstance(entry, dict) and "stadtteil" in entry:
             return entry["stadtteil"] or {}
@@ -40,8 +32,9 @@ def site_config(config_file: Path, production: bool = False):
     """The pipeline's view of a site, read from mkdocs.yml without the site engine (check stays fast)."""
     from .pipeline import SiteConfig, markdown_settings
     from .revisions import site_settings
+    from .yamlsource import read_config
     options = plugin_options(config_file)
-    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    data = read_config(config_file)
     site_url, _, languages = site_settings(config_file, options)
     extensions, configs = markdown_settings(data.get("markdown_extensions"))
     return SiteConfig(root=(config_file.parent / options.get("data_dir", ".")).resolve(),

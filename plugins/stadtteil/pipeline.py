@@ -38,7 +38,6 @@ from .feeds import FeedSettings
 from .inputs import MAX_MARKDOWN_BYTES, site_inputs
 from .loader import Project, check_calendar, load_project
 from .models import Settings
-from .pages import build_pages, default_pages, page_entries
 from .schedule import TZ
 
 # The Markdown extensions every mkdocs site has, whatever mkdocs.yml says (mkdocs adds them itself).
@@ -128,7 +127,7 @@ def page_body(source: str) -> str:
     match = _FRONT_MATTER.match(source)
     if match:
         try:
-            if isinstance(yaml.safe_load(match.group(1)), dict):
+            if isinstance(yaml.load(match.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), dict):
                 return source[match.end():].lstrip("\n")
         except yaml.YAMLError:
             pass
@@ -295,6 +294,7 @@ class Site:
         self.load_revisions()
         settings = FeedSettings(self.site_url, self.config.uid_domain, self.today, self.project.office.name)
         feeds = revisions.language_feeds(self.project, settings, self._revisions, lang)
+        from .pages import build_pages, default_pages, page_entries   # the templates: not needed by `check`
         generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
         defaults = default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
         # The record's entries go back with the feeds: a helper's copy of the record is its own.
