@@ -58,6 +58,7 @@ MAX_SCALING = 10.0
 MAX_EDIT_REBUILD_S = 2.0
 MAX_PEAK_MB = 500
 MAX_FIRST_LOAD_KB = 150
+MAX_CHECK_S = {1: 1.0, 10: 3.0}    # `stadtteil check` (issue #19)
 
 
 # --- running one build ------------------------------------------------------------------------------
@@ -391,6 +392,8 @@ class Result:
     preview_build: list[float] = field(default_factory=list)  # the rebuild inside, as mkdocs reports it
     memory: list[float] = field(default_factory=list)   # peak MB of every build
     cold_cpu: list[float] = field(default_factory=list)  # CPU seconds (user + sys) of the cold builds
+    check: list[float] = field(default_factory=list)     # `stadtteil check`: wall seconds (stadtteil only)
+    check_cpu: list[float] = field(default_factory=list)  # … and its CPU seconds
     size: tuple[int, int] = (0, 0)
     home: Weight | None = None
     detail: Weight | None = None      # an offer page (stock: a content page)
@@ -438,6 +441,35 @@ def build_once(s: Subject, kind: str, rep: int) -> None:
     if kind == "cold":
         s.result.cold_cpu.append(cpu)
     progress(f"{s.result.name}: {kind} {rep + 1}: {seconds:.2f} s, {peak:.0f} MB")
+
+
+def check_once(s: Subject, rep: int) -> None:
+    """`stadtteil check` as the team and the pipelines run it: the data, consent records, photos and pages
+    checked, nothing built."""
+    logs = s.folder / "logs"
+    logs.mkdir(exist_ok=True)
+    seconds, _, cpu = measure([str(BIN / "stadtteil"), "check", "-f", "mkdocs.yml"], s.folder, logs / f"check-{rep}.log")
+    s.result.check.append(seconds)
+    s.result.check_cpu.append(cpu)
+    progress(f"{s.result.name}: check {rep + 1}: {seconds:.2f} s (CPU {cpu:.2f} s)")
+
+
+def check_target(results: dict[str, "Result"], scales: list[int]) -> list[tuple[str, str, bool]]:
+    """`stadtteil check` under 1 s at 1× and 3 s at 10×: judged by the wall time on a quiet machine
+    (load below 1), else by the CPU time, which other work on the machine disturbs less."""
+    quiet = bool(LOAD) and max(LOAD) < 1.0
+    targets = []
+    for scale in scales:
+        r = results.get(f"s{scale}")
+        if scale not in MAX_CHECK_S or r is None or not r.check:
+            continue
+        wall, cpu = med(r.check), med(r.check_cpu)
+        judged = wall if quiet else cpu
+        targets.append((f"`stadtteil check` höchstens {MAX_CHECK_S[scale]:.0f} s bei {scale}× "
+                        f"({'Wanduhr' if quiet else 'CPU-Zeit: die Maschine war nicht ruhig'})",
+                        f"{judged:.2f} s (Wanduhr {secs(r.check)}, CPU {secs(r.check_cpu)})",
+                        judged <= MAX_CHECK_S[scale]))
+    return targets
 
 
 def analyse(s: Subject) -> None:
@@ -583,6 +615,7 @@ def bench_scale(work: Path, scale: int, reps: int) -> tuple[Result, Result]:
             for subject in (ours, theirs):
                 build_once(subject, kind, rep)
         build_once(ours, "single", rep)
+        check_once(ours, rep)
     found = re.search(r"Bilder: (\d+) neu verarbeitet", (ours.folder / "logs" / "warm-0.log").read_text(encoding="utf-8"))
     ours.result.images_reencoded_on_rebuild = int(found.group(1)) if found else None
     for subject in (ours, theirs):
@@ -672,6 +705,8 @@ def report(results: dict[str, Result], scales: list[int], reps: int, minutes: fl
     row("Kalter Bau in einem Prozess (`STADTTEIL_HELPER=0`, ohne zweiten Kern)", lambda r: r.single or None, secs)
     row("Neubau, nichts geändert", lambda r: r.warm, secs)
     row("Neubau nach Änderung einer Datei", lambda r: r.edit, secs)
+    row("`stadtteil check` (nur prüfen, nichts bauen)", lambda r: r.check or None, secs, compare=False)
+    row("… CPU-Zeit (user + sys)", lambda r: r.check_cpu or None, secs, compare=False)
     row("Vorschau (`make serve`, Deutsch): gespeichert → neu geladen", lambda r: r.preview, secs)
     row("… davon der Neubau („Building documentation“ bis „Reloading browsers“)", lambda r: r.preview_build, secs)
     row("Spitzen-Speicher (alle Bauten)", lambda r: r.memory, mb)
@@ -717,6 +752,7 @@ def report(results: dict[str, Result], scales: list[int], reps: int, minutes: fl
                         "vom Speichern bis zum Neuladen)",
                         f"{e:.2f} s (Spanne {min(p):.2f}–{max(p):.2f}); der ganze Bau aller Sprachen danach: "
                         f"{med(results['s1'].edit):.2f} s", e <= MAX_EDIT_REBUILD_S))
+    targets += check_target(results, scales)
     if 10 in scales:
         peak = max(results["s10"].memory)
         targets.append((f"Spitzen-Speicher unter {MAX_PEAK_MB} MB bei 10×", f"{peak:.0f} MB (höchster aller Bauten)",
@@ -791,16 +827,46 @@ def report(results: dict[str, Result], scales: list[int], reps: int, minutes: fl
     return "\n".join(lines)
 
 
+def check_only(scales: list[int], reps: int, keep: Path | None) -> str:
+    """`stadtteil check` alone, at each scale: the table rows and the target of the full report."""
+    results: dict[str, Result] = {}
+    with tempfile.TemporaryDirectory(prefix="stadtteil-bench-") as tmp:
+        work = keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=not keep)
+        for scale in scales:
+            subject = stadtteil_subject(work, scale)
+            check_once(subject, -1)    # not counted: fills the disk cache, as the warm-up build does
+            subject.result.check.clear()
+            subject.result.check_cpu.clear()
+            for rep in range(reps):
+                check_once(subject, rep)
+            results[f"s{scale}"] = subject.result
+    lines = [f"Gemessen am {dt.datetime.now(dt.UTC):%d.%m.%Y um %H:%M} UTC mit `bench/run.py --check-only --reps {reps}`; "
+             f"Last der Maschine (1 min) Median {med(LOAD):.1f}, höchstens {max(LOAD):.1f} bei {os.cpu_count()} Kernen.",
+             "", f"**Maschine:** {machine()}", "",
+             "| | " + " | ".join(f"stadtteil {s}×" for s in scales) + " |", "|" + " --- |" * (len(scales) + 1),
+             "| `stadtteil check`, Wanduhr | " + " | ".join(secs(results[f"s{s}"].check) for s in scales) + " |",
+             "| `stadtteil check`, CPU-Zeit | " + " | ".join(secs(results[f"s{s}"].check_cpu) for s in scales) + " |",
+             "", "| Ziel | gemessen | erfüllt |", "| --- | --- | --- |"]
+    lines += [f"| {name} | {value} | {'ja' if ok else '**NEIN**'} |" for name, value, ok in check_target(results, scales)]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmarks der Website (schreibt bench/RESULTS.md).")
     parser.add_argument("--reps", type=int, default=5, help="Wiederholungen je Messung (Standard 5)")
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10], help="Größen (Standard: 1 10)")
     parser.add_argument("--keep", type=Path, help="erzeugte Websites hier behalten (Ordner darf nicht existieren)")
     parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
+    parser.add_argument("--check-only", action="store_true",
+                        help="nur `stadtteil check` messen (wenige Minuten); gibt eine Tabelle aus, schreibt nichts")
     args = parser.parse_args()
     if args.reps < 1:
         parser.error("--reps muss mindestens 1 sein")
     progress(f"Maschine: {machine()}; Speichermessung: {'GNU time' if USE_GNU_TIME else 'getrusage'}")
+    if args.check_only:
+        print(check_only(args.scales, args.reps, args.keep))
+        return
     results: dict[str, Result] = {}
     with tempfile.TemporaryDirectory(prefix="stadtteil-bench-") as tmp:
         work = args.keep or Path(tmp)

@@ -341,3 +341,9 @@ def test_example_domains_and_their_real_neighbours():
         assert example_host(host), host
     for host in ("www.stadtteilbuero-batenbrock.de", "example.de", "myexample.org", "examples.com"):
         assert not example_host(host), host
+
+
+def test_the_record_names_the_pages_as_the_pages_do():
+    from stadtteil.pages import event_src, offer_src
+    assert revisions.page_src("offer", "naehtreff") == offer_src("naehtreff")
+    assert revisions.page_src("event", "2026-12-05-flohmarkt") == event_src("2026-12-05-flohmarkt")

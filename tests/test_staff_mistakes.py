@@ -60,6 +60,11 @@ PARTNERS = {
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
+    return valid_project(tmp_path)
+
+
+def valid_project(tmp_path: Path) -> Path:
+    """The fixture's project in ``tmp_path`` (also for tests/guide_table.py, outside pytest)."""
     for folder in ("offers", "events", "partners"):
         (tmp_path / folder).mkdir()
     (tmp_path / "office.yml").write_text(OFFICE, encoding="utf-8")

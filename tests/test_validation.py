@@ -210,7 +210,11 @@ def write(root: Path, name: str, text: str | bytes) -> Path:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A small valid project: office with a location and a contact, 2 offers, 1 event, 2 partners."""
-    root = tmp_path / "projekt"
+    return valid_project(tmp_path / "projekt")
+
+
+def valid_project(root: Path) -> Path:
+    """The fixture's project in ``root`` (also for tests/guide_table.py, which runs the cases outside pytest)."""
     write(root, "office.yml", OFFICE)
     write(root, "offers/naehtreff.yml", NAEHTREFF)
     write(root, "offers/elterncafe.yml", ELTERNCAFE)
@@ -757,10 +761,12 @@ def test_report_is_plain_german_without_python(project):
     for fragment in ("Traceback", "ValidationError", "DataError", "pydantic", "stadtteil.", "Input should",
                      "yaml", "Exception", "None"):
         assert fragment not in report
-    # One line per mistake, each naming file and line, and a closing word on what happens now.
+    # One line per mistake, each naming file and line, one note under the file that cannot be read (the
+    # one not in UTF-8: what else it would be checked for waits), and a closing word on what happens now.
     lines = report.splitlines()
-    assert len(lines) == 1 + 7 + 1
-    assert all(line.startswith("  • ") and ", Zeile " in line for line in lines[1:-1])
+    assert len(lines) == 1 + 7 + 1 + 1
+    assert all(line.startswith("  • ") and ", Zeile " in line for line in lines[1:-1] if "Hinweis" not in line)
+    assert lines[2].startswith("    Hinweis: Weitere Prüfungen dieser Veranstaltung") and "wieder lesbar" in lines[2]
     assert lines[-1].startswith("Die Website wurde nicht gebaut")
 
 

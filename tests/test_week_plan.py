@@ -121,6 +121,43 @@ def test_german_texts_in_full(later_offers):
         text_of(made[pages.WEEK], ".st-plan__side li")
 
 
+NEW_ON_FRIDAY = SPRACHCAFE.replace("from: 2026-01-09", "from: 2026-11-27")   # starts this week, ends in June
+LAST_TUESDAYS = """\
+    title: Computersprechstunde
+    category: lernen
+    audience: [kinder]
+    schedule:
+      - weekly: [di]
+        start: "17:00"
+        end: "18:00"
+        from: 2026-01-06
+        until: 2026-12-15
+    """
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "ar"])
+def test_the_start_page_says_when_a_group_starts_or_ends(tmp_path, lang):
+    """„Heute“ and „Diese Woche“ on the start page list groups by date: one that begins this week or has
+    a last day says so, as the lists and the Wochenplan do (also in the days termine.js puts in later)."""
+    project = project_with(tmp_path, {"sprachcafe": NEW_ON_FRIDAY, "computer": LAST_TUESDAYS})
+    week = pages.render_block(project, TODAY, "week", "index.md", lang=lang)
+    today = pages.render_block(project, TODAY, "today", "index.md", lang=lang)
+    starts, ends = {"de": ("ab 27. November 2026", "bis 25. Juni 2027"),
+                    "en": ("from 27 November 2026", "until 25 June 2027"),
+                    "ar": ("ابتداءً من", "حتى")}[lang]
+    shown = week.split("<div hidden")[0]
+    friday = next(li for li in text_of(shown, "li") if "Sprachcaf" in li)
+    assert starts in friday and ends in friday, friday
+    tuesday = next(li for li in text_of(today.split("<div hidden")[0], "li") if "Computersprechstunde" in li)
+    assert "(" in tuesday and ("15" in tuesday if lang != "ar" else "حتى" in tuesday), tuesday
+    # A group without a first or last day to tell says nothing more.
+    naehtreff = next(li for li in text_of(shown, "li") if "Nähtreff" in li or "Sewing" in li)
+    assert "st-when-note" not in next(li for li in shown.split("<li") if "naehtreff" in li)
+    assert "(" not in naehtreff, naehtreff
+    # The days termine.js puts in when the page is older than its build carry it too.
+    assert starts in week.split("<div hidden")[1]
+
+
 def test_an_offer_that_has_ended_says_so_in_the_list(tmp_path):
     ended = SPRACHCAFE.replace("until: 2027-06-25", "until: 2026-06-26")
     made = generated(project_with(tmp_path, {"sprachcafe": ended}), "de")

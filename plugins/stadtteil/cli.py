@@ -13,21 +13,15 @@ import sys
 from pathlib import Path
 
 import datetime as dt
+from dataclasses import dataclass
 
-import yaml
-
-from .errors import DataError, DataErrors
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose `!!python/name:` and `!ENV` tags are mkdocs' business, not ours."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+from .errors import DataError, DataErrors, Notice
+from .excerpt import Sources
 
 
 def plugin_options(config_file: Path) -> dict:
-    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    from .yamlsource import read_config
+    data = read_config(config_file)
     for entry in data.get("plugins") or []:
         if isinstance(entry, dict) and "stadtteil" in entry:
             return entry["stadtteil"] or {}
@@ -38,8 +32,9 @@ def site_config(config_file: Path, production: bool = False):
     """The pipeline's view of a site, read from mkdocs.yml without the site engine (check stays fast)."""
     from .pipeline import SiteConfig, markdown_settings
     from .revisions import site_settings
+    from .yamlsource import read_config
     options = plugin_options(config_file)
-    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    data = read_config(config_file)
     site_url, _, languages = site_settings(config_file, options)
     extensions, configs = markdown_settings(data.get("markdown_extensions"))
     return SiteConfig(root=(config_file.parent / options.get("data_dir", ".")).resolve(),
@@ -49,19 +44,36 @@ def site_config(config_file: Path, production: bool = False):
                       production=production)
 
 
+@dataclass
+class Checked:
+    """What `stadtteil check` found: mistakes, warnings, notes (what a mistake kept from being checked),
+    a one-line summary, and the project's files for the lines the text report shows."""
+    errors: list[DataError]
+    warnings: list[str]
+    notes: list[str]
+    summary: str
+    sources: Sources | None = None
+
+
 def collect(config_file: Path, today: dt.date | None = None) -> tuple[list[DataError], list[str], str]:
     """Every mistake a build would find in the data, consent records, photos, pages and funding
-    configuration, without building: (errors, warnings, one-line summary). The build's own pipeline
-    (pipeline.py) with the build's date."""
+    configuration, without building: (errors, warnings and notes, one-line summary)."""
+    checked = gather(config_file, today)
+    return checked.errors, checked.warnings + checked.notes, checked.summary
+
+
+def gather(config_file: Path, today: dt.date | None = None) -> Checked:
+    """``collect`` in full. The build's own pipeline (pipeline.py) with the build's date."""
     from . import production, revisions
     from .pipeline import Site, SiteError, build_date
 
     config = site_config(config_file)
+    sources = Sources(config.root, config.docs_dir)
     errors: list[DataError] = []
     try:
         today = today or build_date(config.options.get("today"))
     except SiteError as exc:
-        return [DataError(config_file.name, None, None, str(exc), "")], [], ""
+        return Checked([DataError(config_file.name, None, None, str(exc), "")], [], [], "", sources)
     site = Site.collect(config, today, check_pages=True)
     errors += site.errors
     if not errors:
@@ -83,10 +95,11 @@ def collect(config_file: Path, today: dt.date | None = None) -> tuple[list[DataE
     photos = site.photos
     summary = (f"{len(project.offers)} Angebote, {len(project.events)} Veranstaltungen, {len(project.partners)} Partner, "
                f"{len(photos.published) + len(photos.passthrough) + len(photos.left_out)} Bilder" if project else "")
-    return DataErrors(errors).errors if errors else [], warnings, summary
+    return Checked(DataErrors(errors).errors if errors else [], warnings, list(site.notes), summary, sources)
 
 
-def _text_report(errors: list[DataError]) -> str:
+def _text_report(errors: list[DataError], notes: list[str] = (), sources: Sources | None = None) -> str:
+    """The mistakes by file, each with its line and a caret under the column, and the notes of each file."""
     lines = [f"{len(errors)} Fehler gefunden:" if len(errors) != 1 else "1 Fehler gefunden:", ""]
     for file in sorted({e.file for e in errors}):
         lines.append(file)
@@ -94,19 +107,47 @@ def _text_report(errors: list[DataError]) -> str:
             where = f"Zeile {e.line}" + (f", Spalte {e.column}" if e.column else "") if e.line else "Datei"
             field = f"Feld „{e.field}“: " if e.field else ""
             lines.append(f"  {where}: {field}{e.message} {e.hint}".rstrip())
+            if sources is not None:
+                lines += sources.excerpt(e.file, e.line, e.column)
+        lines += [f"  Hinweis: {getattr(n, 'text', n)}" for n in notes if getattr(n, "file", None) == file]
         lines.append("")
+    files = {e.file for e in errors}
+    lines += [f"Hinweis: {n}" for n in notes if getattr(n, "file", None) not in files]
     return "\n".join(lines)
 
 
+def _warning_text(warning: str, sources: Sources | None) -> str:
+    """A warning for the text report: with its line and a caret when it points at one."""
+    lines = [f"Hinweis: {warning}"]
+    if sources is not None and isinstance(warning, Notice):
+        lines += sources.excerpt(warning.file, warning.line, warning.column)
+    return "\n".join(lines)
+
+
+def _annotation_place(item) -> list[str]:
+    line, column = getattr(item, "line", None), getattr(item, "column", None)
+    return ([f"file={item.file}"] if getattr(item, "file", None) else []) + \
+        ([f"line={line}"] if line else []) + ([f"col={column}"] if column else [])
+
+
+def _github_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
 def _github(errors: list[DataError]) -> str:
-    def esc(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     out = []
     for e in errors:
-        props = [f"file={e.file}"] + ([f"line={e.line}"] if e.line else []) + ([f"col={e.column}"] if e.column else [])
-        props.append("title=" + esc(f"Feld {e.field}" if e.field else "Datenfehler").replace(",", "%2C").replace(":", "%3A"))
-        out.append(f"::error {','.join(props)}::{esc((e.message + ' ' + e.hint).strip())}")
+        props = _annotation_place(e)
+        props.append("title=" + _github_escape(f"Feld {e.field}" if e.field else "Datenfehler")
+                     .replace(",", "%2C").replace(":", "%3A"))
+        out.append(f"::error {','.join(props)}::{_github_escape((e.message + ' ' + e.hint).strip())}")
     return "\n".join(out)
+
+
+def _github_warning(warning: str) -> str:
+    if isinstance(warning, Notice):
+        return f"::warning {','.join(_annotation_place(warning))}::{_github_escape(warning.text)}"
+    return f"::warning::{_github_escape(warning)}"
 
 
 def _gitlab(errors: list[DataError]) -> str:
@@ -120,24 +161,27 @@ def _gitlab(errors: list[DataError]) -> str:
 
 def check(config_file: Path, fmt: str = "text", today: dt.date | None = None) -> int:
     import json
-    errors, warnings, summary = collect(config_file, today)
+    checked = gather(config_file, today)
+    errors, warnings, notes = checked.errors, checked.warnings, checked.notes
     if fmt == "json":
-        print(json.dumps({"ok": not errors, "errors": [e.__dict__ for e in errors], "warnings": warnings},
+        print(json.dumps({"ok": not errors, "errors": [e.__dict__ for e in errors], "warnings": warnings + notes},
                          ensure_ascii=False, indent=2))
     elif fmt == "github":
         if errors:
             print(_github(errors))
-        for warning in warnings:
-            print(f"::warning::{warning}")
+        for warning in warnings + notes:
+            print(_github_warning(warning))
     elif fmt == "gitlab":
         print(_gitlab(errors))
     else:
         for warning in warnings:
-            print(f"Hinweis: {warning}", file=sys.stderr)
+            print(_warning_text(warning, checked.sources), file=sys.stderr)
         if errors:
-            print(_text_report(errors) + "Bitte korrigieren Sie diese Stellen.", file=sys.stderr)
+            print(_text_report(errors, notes, checked.sources) + "Bitte korrigieren Sie diese Stellen.", file=sys.stderr)
         else:
-            print(f"Alles in Ordnung: {summary}.")
+            for note in notes:
+                print(f"Hinweis: {note}", file=sys.stderr)
+            print(f"Alles in Ordnung: {checked.summary}.")
     return 1 if errors else 0
 
 
@@ -197,7 +241,7 @@ def translations_report(config_file: Path, output: str, summary: bool) -> int:
     try:
         project = load_project(config.root, settings_of(config.options))
     except DataErrors as exc:
-        print(exc.report(), file=sys.stderr)
+        print(DataErrors(exc.errors, exc.notes, root=config.root, docs_dir=config.docs_dir).report(), file=sys.stderr)
         return 1
     except ValueError as exc:
         print(f"{config_file.name}, Plugin „stadtteil“: {exc}", file=sys.stderr)

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import DataError
+from .errors import DataError, Notice
 from .filekind import classify, is_image
 from .validation_messages import translate
 from .models import Date, _fail, _list
@@ -121,6 +121,7 @@ class Verdict:
 class ConsentCheck:
     verdicts: dict[str, Verdict] = field(default_factory=dict)
     errors: list[DataError] = field(default_factory=list)
+    notes: list[Notice] = field(default_factory=list)   # what an unreadable file keeps from being checked
 
 
 def record_path(image: Path) -> Path:
@@ -148,25 +149,26 @@ def form_key(form: str) -> str:
     return "-".join(str(int(p)) if p.isdigit() else p.upper() for p in parts)
 
 
-def load_withdrawn(root: Path) -> tuple[list[WithdrawalEntry], list[DataError]]:
+def load_withdrawn(root: Path) -> tuple[list[WithdrawalEntry], list[DataError], bool]:
+    """(withdrawals, mistakes, whether the file could not be read at all)."""
     path = root / "consent" / "withdrawn.yml"
     if not path.exists():
-        return [], []
+        return [], [], False
     lines = path.read_bytes().decode("utf-8", errors="replace").splitlines()
     if all(not line.strip() or line.lstrip().startswith("#") for line in lines):
-        return [], []  # no withdrawals yet: an empty list is fine here
+        return [], [], False  # no withdrawals yet: an empty list is fine here
     doc, problems = load_file(path, WITHDRAWN_FILE)
     if doc is None:
-        return [], problems
+        return [], problems, True
     if doc.data is None or doc.data == []:
-        return [], problems
+        return [], problems, False
     try:
         parsed = WithdrawnList.model_validate({"items": doc.data})
     except ValidationError as exc:
-        return [], problems + translate(exc, doc, Withdrawal, strip=1)
+        return [], problems + translate(exc, doc, Withdrawal, strip=1), False
     entries = [WithdrawalEntry(w.form, w.on, w.no_image, *doc.line_of((index, "form")))
                for index, w in enumerate(parsed.items)]
-    return entries, problems
+    return entries, problems, False
 
 
 def _sha256_line(image: Path) -> str:
@@ -301,8 +303,12 @@ def find_images(root: Path, folders: tuple[str, ...] = ("media", "content")) -> 
 
 def check_all(root: Path, today: dt.date, images: list[Path] | None = None) -> ConsentCheck:
     result = ConsentCheck()
-    entries, problems = load_withdrawn(root)
+    entries, problems, unreadable = load_withdrawn(root)
     result.errors += problems
+    if unreadable:
+        result.notes.append(Notice(WITHDRAWN_FILE, None, None, "Weitere Prüfungen, die diese Datei brauchen "
+                                   "(welche Bilder ein Widerruf von der Website nimmt), werden übersprungen, bis die "
+                                   "Datei wieder lesbar ist."))
     withdrawn: dict[str, WithdrawalEntry] = {}
     for entry in entries:
         withdrawn.setdefault(form_key(entry.form), entry)
@@ -310,6 +316,11 @@ def check_all(root: Path, today: dt.date, images: list[Path] | None = None) -> C
     for image in images if images is not None else find_images(root):
         verdict, problems = check_image(root, image, today, withdrawn, records)
         result.errors += problems
+        record_rel = record_path(image).relative_to(root).as_posix()
+        if record_rel in records and records[record_rel] is None and entries:
+            result.notes.append(Notice(record_rel, None, None, "Weitere Prüfungen, die diese Datei brauchen "
+                                       "(ob die Formularnummern in consent/withdrawn.yml stimmen), werden "
+                                       "übersprungen, bis die Datei wieder lesbar ist."))
         if verdict is not None:
             result.verdicts[verdict.image] = verdict
     # Records whose image is gone are harmless, but usually a renamed photo: say so.

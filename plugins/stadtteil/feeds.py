@@ -351,6 +351,12 @@ class FeedBuilder:
     def _sort_key(self, component: IEvent) -> tuple[str, str]:
         return (component["dtstart"].dt.isoformat(), str(component["uid"]))
 
+    def components(self) -> tuple[dict[str, list[IEvent]], dict[str, list[IEvent]]]:
+        """Every VEVENT of the language, by offer and by event, each recorded in ``revisions``; without
+        the calendar files (`stadtteil check` needs only what the record would say)."""
+        return ({oid: self.offer_components(oid) for oid in self.project.offers},
+                {eid: self.event_components(eid) for eid in self.project.events})
+
     def build(self) -> list[Feed]:
         p = self.project
         _, lang = self._, self.lang
@@ -360,8 +366,7 @@ class FeedBuilder:
         # German ones do.
         prefix = language(lang).prefix
         url = lambda path: self.settings.site_url + prefix + path  # noqa: E731
-        offers = {oid: self.offer_components(oid) for oid in p.offers}
-        events = {eid: self.event_components(eid) for eid in p.events}
+        offers, events = self.components()
         feeds = []
 
         def add(path: str, name: str, description: str, kind: str, key: str, components: list[IEvent]):

@@ -16,13 +16,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .htmltree import Node, parse
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import DataError
+
+if TYPE_CHECKING:
+    from .htmltree import Node
 
 DATA = Path(__file__).parent / "data" / "funding"
 
@@ -305,6 +307,7 @@ def check_page(html, page: str, site_dir: Path, funding: Funding) -> list[str]:
     """Every reason this built page breaks the funding rules (empty: the page is fine).
 
     ``html`` is the page's text or an already parsed tree (``htmltree.parse``; parsing is the costly part)."""
+    from .htmltree import parse   # the finished site's check only (lxml is not needed by `check`)
     soup = parse(html) if isinstance(html, (str, bytes)) else html
     problems = []
     bars = soup.find_all(attrs={"data-stadtteil-funding": True})

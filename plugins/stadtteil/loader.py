@@ -16,17 +16,27 @@ from typing import Any, Iterable
 from babel import Locale
 from pydantic import BaseModel, ValidationError
 
-from .errors import ErrorCollector
+from .errors import ErrorCollector, Notice
 from .inputs import DATA_FILES, DATA_FOLDERS, outside_links, outside_root
 from .validation_messages import guide_for, translate
 from .models import Event, Helpline, Location, Office, Offer, Partner, Settings
 from .suggest import closest
-from .yamlsource import Document, load_file
+from .yamlsource import EMPTY, Document, load_file
 
 OFFICE_LOCATION = "stadtteilbuero"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EVENT_ID = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-[a-z0-9][a-z0-9-]*$")
 _KNOWN_LANGUAGES = frozenset(Locale("de").languages)
+# The one note under the mistakes of a file that cannot be read: its own mistakes are reported, nothing
+# that needs the file is (no „unknown partner“ for each offer naming it), until it is readable again.
+_WAITS = "werden übersprungen, bis die Datei wieder lesbar ist."
+UNREADABLE_NOTES = {
+    "office": "Weitere Prüfungen, die diese Datei brauchen (Orte und Kontakte der Angebote und Veranstaltungen, "
+              f"Öffnungs- und Schließzeiten, alle Termine), {_WAITS}",
+    "offers": f"Weitere Prüfungen dieses Angebots (Felder, Verweise, Termine) {_WAITS}",
+    "events": f"Weitere Prüfungen dieser Veranstaltung (Felder, Verweise, Datum) {_WAITS}",
+    "partners": f"Weitere Prüfungen, die diese Datei brauchen (Verweise auf den Partner „{{id}}“), {_WAITS}",
+}
 # File names that would clash with the overview pages of a folder (angebote/index.md, angebote/fuer/…).
 RESERVED_IDS = frozenset({"index", "fuer"})
 
@@ -59,6 +69,10 @@ class Project:
             return self.office.locations[ref]
         # The office is always a place, even when office.yml lists no locations.
         return Location(name={"de": self.office.name}, address=self.office.address)
+
+
+def _empty(problems: list) -> bool:
+    return [p.message for p in problems] == [EMPTY]
 
 
 def _slug_suggestion(stem: str) -> str:
@@ -154,6 +168,8 @@ def _load_office(root: Path, errors: ErrorCollector,
     doc, problems = load_file(path, path.relative_to(root).as_posix())
     errors.extend(problems)
     if doc is None:
+        if not _empty(problems):
+            errors.note(path.relative_to(root).as_posix(), UNREADABLE_NOTES["office"])
         return None, None
     office = _validate(doc, Office, errors)
     return (office if not problems else None), doc
@@ -178,6 +194,9 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
             doc, problems = load_file(path, name)
             errors.extend(problems)
             if doc is None:
+                # Its own mistake is reported; what needs the file waits, and one note says so.
+                if not _empty(problems) or folder == "partners":
+                    errors.note(name, UNREADABLE_NOTES[folder].format(id=item_id))
                 if folder == "partners":
                     unreadable.add(item_id)
                 continue
@@ -323,27 +342,30 @@ def one_year_before(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def check_helplines(project: Project, today: dt.date) -> list[str]:
+def check_helplines(project: Project, today: dt.date) -> list[Notice]:
     """Notices about the numbers of the block „Im Notfall“: entries last checked more than a year before
     ``today`` (the build date), and a partner named for its number that has none. Never errors: a number
-    that was right last year is still better on the page than none, and the build must go on."""
+    that was right last year is still better on the page than none, and the build must go on. Each points
+    at its line (the text report shows the line, pipelines annotate it)."""
     notices = []
     limit = one_year_before(today)
     for helpline_id, helpline in sorted(project.helplines.items()):
         doc = project.sources[("helplines", helpline_id)]
         if helpline.verified < limit:
             line, _ = doc.line_of(("verified",))
-            notices.append(
-                f"{doc.file}, Zeile {line}: Die Angaben wurden zuletzt am {helpline.verified:%d.%m.%Y} geprüft, "
-                "vor mehr als einem Jahr. Prüfen Sie Nummer, Zeiten, Sprachen und Kosten auf der Seite des "
-                f"Dienstes ({helpline.source}) und tragen Sie unter „verified“ das Datum der Prüfung ein.")
+            notices.append(Notice(
+                doc.file, line, None,
+                f"Die Angaben wurden zuletzt am {helpline.verified:%d.%m.%Y} geprüft, vor mehr als einem Jahr.",
+                "Prüfen Sie Nummer, Zeiten, Sprachen und Kosten auf der Seite des "
+                f"Dienstes ({helpline.source}) und tragen Sie unter „verified“ das Datum der Prüfung ein."))
         partner = project.partners.get(helpline.partner) if helpline.partner else None
         if partner is not None and not helpline.phone and not partner.phone:
             line, _ = doc.line_of(("partner",))
-            notices.append(
-                f"{doc.file}, Zeile {line}: Der Partner „{helpline.partner}“ (partners/{helpline.partner}.yml) hat "
-                "keine Telefonnummer; im Block „Im Notfall“ steht deshalb nur ein Link zu seiner Seite. Tragen Sie "
-                f"in partners/{helpline.partner}.yml die Nummer unter „phone“ ein.")
+            notices.append(Notice(
+                doc.file, line, None,
+                f"Der Partner „{helpline.partner}“ (partners/{helpline.partner}.yml) hat keine Telefonnummer; "
+                "im Block „Im Notfall“ steht deshalb nur ein Link zu seiner Seite.",
+                f"Tragen Sie in partners/{helpline.partner}.yml die Nummer unter „phone“ ein."))
     return notices
 
 
@@ -363,7 +385,8 @@ def check_calendar(project: Project, today: dt.date, horizon_days: int = 365) ->
     for offer_id, offer in project.offers.items():
         doc = project.sources[("offers", offer_id)]
         for index, rule in enumerate(offer.schedule):
-            rule_days = set(rule_dates(rule, rule.from_, rule.until or max(end, rule.from_)))
+            # As far as the last cancellation: one two years ahead is judged by the plan, not by the horizon.
+            rule_days = set(rule_dates(rule, rule.from_, rule.until or max(end, rule.from_, *rule.except_)))
             for position, day in enumerate(rule.except_):
                 if day not in rule_days and (rule.until is None or day <= rule.until) and day >= rule.from_:
                     following = min((d for d in rule_days if d > day), default=None)
@@ -385,6 +408,7 @@ def check_calendar(project: Project, today: dt.date, horizon_days: int = 365) ->
                     line, col = doc.line_of(("schedule", index, "school_holidays"))
                     errors.add(doc.file, line, message, hint, column=col, field="school_holidays")
                 else:
-                    warnings.append(f"{doc.file}: {message} {hint}")
+                    line, col = doc.line_of(("schedule", index, "school_holidays"))
+                    warnings.append(Notice(doc.file, line, col, message, hint, field="school_holidays"))
     errors.raise_if_any()
     return sorted(set(warnings))

@@ -26,6 +26,7 @@ class PhotoSet:
     passthrough: dict[str, bytes] = field(default_factory=dict)     # "content/plan.svg" → bytes as they are
     left_out: dict[str, str] = field(default_factory=dict)          # source → why (withdrawn, expired)
     errors: list[DataError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)                  # what an unreadable record keeps unchecked
     encoded: int = 0
     from_cache: int = 0
     originals: dict[str, bytes] = field(default_factory=dict)       # photos still to encode → their bytes
@@ -96,6 +97,7 @@ def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path
     images = find_images(root)
     check = check_all(root, today, images)
     result.errors += check.errors
+    result.notes += check.notes
     # Images named in offers and events must exist (their consent is then checked like any other).
     if project is not None:
         for (kind, item_id), doc in project.sources.items():

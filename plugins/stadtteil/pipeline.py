@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from . import funding as funding_rules
 from . import photos as photo_rules
+from . import plausibility
 from . import production as production_rules
 from . import revisions
 from . import sanitize
@@ -37,7 +38,6 @@ from .feeds import FeedSettings
 from .inputs import MAX_MARKDOWN_BYTES, site_inputs
 from .loader import Project, check_calendar, check_helplines, load_project
 from .models import Settings
-from .pages import build_pages, default_pages, page_entries
 from .schedule import TZ
 
 # The Markdown extensions every mkdocs site has, whatever mkdocs.yml says (mkdocs adds them itself).
@@ -127,7 +127,7 @@ def page_body(source: str) -> str:
     match = _FRONT_MATTER.match(source)
     if match:
         try:
-            if isinstance(yaml.safe_load(match.group(1)), dict):
+            if isinstance(yaml.load(match.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), dict):
                 return source[match.end():].lstrip("\n")
         except yaml.YAMLError:
             pass
@@ -173,9 +173,11 @@ class Site:
         self.funding: funding_rules.Funding | None = None
         self.settings = Settings()
         self.errors: list[DataError] = []
+        self.notes: list[str] = []        # what was not checked because of a mistake (errors.Notice)
         self.calendar_warnings: list[str] = []
         self.warnings: list[str] = []
-        # Must be seen, must not stop any build (not even --strict): old helpline entries, say.
+        # Must be seen, must not stop any build (not even --strict): old helpline entries, plausibility
+        # (errors.Notice, plausibility.py).
         self.notices: list[str] = []
         self._revisions = None
         self.revision_notice: str | None = None
@@ -194,7 +196,7 @@ class Site:
         does; a build checks them as the engine renders them, and here only when it stops anyway)."""
         site = cls.collect(config, today, check_pages=check_pages, progress=progress)
         if site.errors:
-            raise DataErrors(site.errors)
+            raise site.data_errors()
         site.site_rules()
         return site
 
@@ -222,14 +224,17 @@ class Site:
             self.calendar_warnings = check_calendar(self.project, self.today)
             self.warnings += self.calendar_warnings
             self.notices += check_helplines(self.project, self.today)
+            self.notices += plausibility.check(self.project, self.today, plausibility.recorded_events(self.root))
         except DataErrors as exc:
             errors += exc.errors
+            self.notes += exc.notes
         # Images and their consent records are checked in the same run: every mistake at once.
         # Photos are checked and measured here; new ones are encoded later (``encode_photos``, by the
         # helper when there is one): pages need only their names and sizes.
         self.photos = photo_rules.prepare(self.root, self.today, self.project, self.cache_dir,
                                           progress=progress, encode=False)
         errors += self.photos.errors
+        self.notes += self.photos.notes
         # The engine copies every file of the pages' folder, following links: refused before it touches anything.
         errors += site_inputs(self.root, config.docs_dir, config.options, config.config_file)
         if self.project is not None:
@@ -239,6 +244,10 @@ class Site:
             self.funding = funding_rules.configure(config.options.get("funding"), self.root, config.config_file)
         except ValueError as exc:
             errors.append(DataError(config.config_file, None, None, str(exc).split(":", 1)[-1].strip(), ""))
+
+    def data_errors(self) -> DataErrors:
+        """The mistakes found, with their notes, reported with the lines they stand in."""
+        return DataErrors(self.errors, self.notes, root=self.root, docs_dir=self.config.docs_dir)
 
     def site_rules(self) -> None:
         """Rules of the whole site, after the data is known to be right."""
@@ -287,6 +296,7 @@ class Site:
         self.load_revisions()
         settings = FeedSettings(self.site_url, self.config.uid_domain, self.today, self.project.office.name)
         feeds = revisions.language_feeds(self.project, settings, self._revisions, lang)
+        from .pages import build_pages, default_pages, page_entries   # the templates: not needed by `check`
         generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
         defaults = default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
         # The record's entries go back with the feeds: a helper's copy of the record is its own.
@@ -410,7 +420,8 @@ class Site:
 
     def summary(self, pages: int, languages: int, feeds: int) -> str:
         assert self.funding is not None
-        notes = len(self.calendar_warnings) + len(self.photos.left_out) + len(self.funding.placeholders)
+        notes = (len(self.calendar_warnings) + len(self.notices) + len(self.photos.left_out)
+                 + len(self.funding.placeholders))
         return (f"Zusammenfassung: {pages} Seiten in {languages} Sprachen, {feeds} Kalender, Bilder: "
                 f"{self.photos.encoded} neu verarbeitet, {self.photos.from_cache} aus dem Zwischenspeicher, "
                 f"{len(self.photos.left_out)} ausgelassen; Förderhinweis und Bilder auf allen Seiten geprüft; "

@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .errors import Notice
+
 # Exact values of the scaffold's placeholders (after `stadtteil new`), by what they stand for.
 PLACEHOLDER_VALUES = {
     "Träger e.V.": "Name des Trägers",        # `stadtteil new` without --carrier
@@ -76,11 +78,14 @@ def _in_document(doc) -> list[str]:
             what = next((w for sample, w in PLACEHOLDER_TEXTS.items() if sample in text), None)
         if what is None:
             continue
-        line = doc.line_of(path)[0]
+        line, column = doc.positions.get(path) or doc.line_of(path)   # the value's place, for the caret
         field = ".".join(str(p) for p in path)
         shown = text if len(text) <= 60 else text[:60].rstrip() + "…"
-        found.append(f"{doc.file}, Zeile {line}: „{field}: {shown}“ ist ein Platzhalter ({what}). "
-                     "Tragen Sie den echten Wert ein oder löschen Sie die Angabe.")
+        # Text as before („file, Zeile n: …“), and the place for the excerpt and annotations.
+        notice = Notice(doc.file, line, None, f"„{field}: {shown}“ ist ein Platzhalter ({what}).",
+                        "Tragen Sie den echten Wert ein oder löschen Sie die Angabe.")
+        notice.column = column
+        found.append(notice)
     return found
 
 
@@ -107,6 +112,6 @@ def _in_pages(content: Path) -> list[str]:
         for number, line in enumerate(lines, 1):
             for sample, what in PLACEHOLDER_TEXTS.items():
                 if sample in line:
-                    found.append(f"{page.relative_to(content.parent).as_posix()}, Zeile {number}: Hier steht noch "
-                                 f"{what}. Ersetzen Sie ihn durch Ihren eigenen Text.")
+                    found.append(Notice(f"{page.relative_to(content.parent).as_posix()}", number, None,
+                                        f"Hier steht noch {what}.", "Ersetzen Sie ihn durch Ihren eigenen Text."))
     return found

@@ -70,7 +70,9 @@ def read(root: Path) -> tuple[dict[str, dict[str, tuple[str, int]]], str | None]
     problem = (f"{RECORD}: Die Datei ist beschädigt und wird neu geschrieben. Stellen Sie die letzte Fassung "
                "aus git wieder her (git checkout -- " + RECORD + "), wenn Sie sie nicht absichtlich geändert haben.")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # libyaml when there is one: the record has a line per VEVENT and language (the pure-Python
+        # loader took a tenth of a check's time for it).
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}, problem
     if not isinstance(data, dict):
@@ -136,18 +138,26 @@ def may_write() -> bool:
     return os.environ.get(WRITE_VARIABLE, "1") != "0"
 
 
-def language_feeds(project, settings: FeedSettings, revisions: Revisions, lang: str) -> list[Feed]:
-    """One language's calendar files, with the page addresses the site gives them."""
+def page_src(kind: str, key: str) -> str:
+    """The page of an offer or event, as pages.offer_src/event_src name it (the same words, so `check`
+    need not load the page templates; tests/test_revisions.py compares them)."""
+    return f"angebote/{key}.md" if kind == "offer" else f"termine/{key}.md"
+
+
+def _builder(project, settings: FeedSettings, revisions: Revisions, lang: str) -> FeedBuilder:
     from .formatting import page_url
     from .i18n import language
-    from .pages import event_src, offer_src
     prefix = language(lang).prefix
 
     def url(kind: str, key: str) -> str:
-        src = {"offer": offer_src, "event": event_src}[kind](key)
-        return settings.site_url + prefix + page_url(src)
+        return settings.site_url + prefix + page_url(page_src(kind, key))
 
-    return FeedBuilder(project, settings, revisions, url, lang=lang).build()
+    return FeedBuilder(project, settings, revisions, url, lang=lang)
+
+
+def language_feeds(project, settings: FeedSettings, revisions: Revisions, lang: str) -> list[Feed]:
+    """One language's calendar files, with the page addresses the site gives them."""
+    return _builder(project, settings, revisions, lang).build()
 
 
 def differences(old: dict, new: dict) -> tuple[int, int, int]:
@@ -167,8 +177,16 @@ def check(root: Path, project, settings: FeedSettings, languages: list[str]) -> 
     if problem:
         return [problem]
     revisions = Revisions(record, change_time(root, settings.today))
-    for lang in languages:
-        language_feeds(project, settings, revisions, lang)
+    # The first language (German) VEVENT by VEVENT, as a build makes them; the others by their UIDs, which
+    # are the same in every language (so new and gone VEVENTs show in each): serialising every language
+    # was nine tenths of a check's time. A change of a translation alone is not told here; the build
+    # records it all the same (and the pipelines commit the record).
+    first, *others = languages or ["de"]
+    _builder(project, settings, revisions, first).components()
+    made = revisions.used.get(first, {})
+    for lang in others:
+        before = record.get(lang, {})
+        revisions.used[lang] = {uid: before.get(uid, ("", 0)) for uid in made}
     changed, added, gone = differences(record, updated(record, revisions.used))
     if not (changed or added or gone):
         return []
@@ -203,11 +221,8 @@ def check_config(config_file: Path, root: Path, project, options: dict, today: d
 
 
 def _tolerant_yaml(path: Path) -> dict:
-    class Loader(yaml.SafeLoader):
-        pass
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    from .yamlsource import read_config
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
-    except (OSError, yaml.YAMLError):
+        return read_config(path)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
-    return data if isinstance(data, dict) else {}

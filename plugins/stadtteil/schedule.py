@@ -92,7 +92,7 @@ class SchoolHolidays:
     @classmethod
     @lru_cache(maxsize=4)
     def load(cls, file: Path = SCHOOL_HOLIDAYS_FILE) -> "SchoolHolidays":
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         periods = tuple(sorted((p["from"], p["until"], p["name"])
                                for year in data["years"].values() for p in year))
         return cls(periods, frozenset(int(y) for y in data["years"]), data.get("source", ""), file)

@@ -10,7 +10,9 @@ the number 16.0 (nothing staff write is a fraction). No tag that constructs obje
 
 from __future__ import annotations
 
+import copy
 import errno
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -98,6 +100,32 @@ def _compose(text: str, fast: bool = True):
         return loader.get_single_node(), loader
     finally:
         loader.dispose()
+
+
+# --- mkdocs.yml, read without the site engine ----------------------------------------------------------
+
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TolerantLoader(_FAST):  # type: ignore[misc, valid-type]
+    """Reads mkdocs.yml, whose `!!python/name:` and `!ENV` tags are mkdocs' business, not ours (None)."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def read_config(path: Path) -> dict:
+    """mkdocs.yml as plain data, read once per version of the file (check, build and the calendar
+    record all ask for it; libyaml, for the pure-Python loader took a tenth of a check's time for it).
+    Raises OSError and yaml.YAMLError as reading would. Each caller gets its own copy."""
+    info = os.stat(path)
+    return copy.deepcopy(_read_config(str(Path(path).resolve()), info.st_mtime_ns, info.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _read_config(path: str, mtime_ns: int, size: int) -> dict:
+    data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    return data if isinstance(data, dict) else {}
 
 
 _ALIAS = "stadtteil: alias"
@@ -390,6 +418,9 @@ def _guide_for(file: str) -> str:
     return guide_for(file)
 
 
+EMPTY = "Die Datei ist leer."   # a file with nothing to check: no note that checks wait for it (loader.py)
+
+
 def parse_text(file: str, text: str, fast: bool = True) -> tuple[Document | None, list[DataError]]:
     """Parse YAML text. Returns the document, or None and the mistakes found. ``fast=False``: without
     libyaml (tests compare the two)."""
@@ -405,7 +436,7 @@ def parse_text(file: str, text: str, fast: bool = True) -> tuple[Document | None
         return None, [DataError(file, None, None, "Die Datei ist kein gültiges YAML.",
                                 "Prüfen Sie Einrückung, Doppelpunkte und Anführungszeichen.")]
     if node is None:
-        return None, [DataError(file, 1, None, "Die Datei ist leer.",
+        return None, [DataError(file, 1, None, EMPTY,
                                 f"Tragen Sie die Angaben ein (siehe Beispiel in {_guide_for(file)}) oder löschen Sie "
                                 "die Datei.")]
     builder = _Builder(file, loader)

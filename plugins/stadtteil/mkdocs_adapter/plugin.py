@@ -168,7 +168,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
                      f"Bild(er) ({', '.join(self.photos.repaired)}); sie werden neu verarbeitet, nichts zu tun.")
         for warning in site.warnings:
             log.warning(warning)
-        for text in site.notices:
+        for text in site.notices:   # helplines, plausibility: told, never failing a --strict (production) build
             notice.warning(text)
         self.site_check.funding = self.funding
         # Only the shipped themes' CSS is trusted (by path and bytes); a custom_dir's is site CSS.
@@ -434,7 +434,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         # Every page is rendered now, none written: refuse dangerous HTML of all pages at once.
         problems, self._content_problems = self._content_problems, []
         if problems:
-            raise PluginError(DataErrors(problems).report())
+            raise PluginError(DataErrors(problems, root=self.root, docs_dir=config.docs_dir).report())
         env.bytecode_cache = BYTECODE
         return env
 
