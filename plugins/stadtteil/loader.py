@@ -16,6 +16,7 @@ from babel import Locale
 from pydantic import BaseModel, ValidationError
 
 from .errors import ErrorCollector
+from .formatting import slug as _slug_suggestion
 from .inputs import DATA_FILES, DATA_FOLDERS, outside_links, outside_root
 from .validation_messages import translate
 from .models import Event, Location, Office, Offer, Partner, Settings
@@ -57,11 +58,6 @@ class Project:
             return self.office.locations[ref]
         # The office is always a place, even when office.yml lists no locations.
         return Location(name={"de": self.office.name}, address=self.office.address)
-
-
-def _slug_suggestion(stem: str) -> str:
-    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-", "_": "-"})
-    return re.sub(r"[^a-z0-9-]", "", stem.lower().translate(table)).strip("-") or "name"
 
 
 def _validate(doc: Document, model: type[BaseModel], errors: ErrorCollector) -> Any | None:
