@@ -128,7 +128,7 @@ ROWS = [
         todo="An die Person wenden, die den Server betreut (Platz schaffen, Rechte geben). Die bisherige Website "
              "bleibt so lange online."),
     row("code:publish.py:Reste eines abgebrochenen Baus entfernt",
-        "code:mkdocs_adapter/plugin.py:Zwischenspeicher (.cache/images) beschädigt oder veraltet",
+        "code:build.py:Zwischenspeicher (.cache/images) beschädigt oder veraltet",
         todo="Nur ein Hinweis: ein früherer Bau wurde abgebrochen; der Bau hat das selbst repariert."),
 ]
 

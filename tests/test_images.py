@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import textwrap
@@ -305,6 +306,30 @@ def test_markdown_photo_is_rewritten_and_lazy_below_the_first_screen(photo_site)
                 assert len(image.getexif()) == 0, path
             assert b"PhoneMaker" not in path.read_bytes()
     assert not list(site.rglob("*.consent.yml"))      # records hold form numbers: never published
+
+
+def test_a_photo_and_a_file_name_get_their_name_by_the_same_slug_rule(tmp_path):
+    """One slug rule (formatting.slug): the name a photo's variants are published under, and the name
+    staff are told to give a badly named file, both lower-case a–z, digits and single hyphens, with
+    umlauts spelled out and accents dropped; every reference to the photo uses the published name."""
+    from stadtteil.cli import collect
+    project = project_copy(tmp_path)
+    put(project, "content/bilder/Mütter--Café_1.jpg", phone_photo(1600, 1000))
+    index = project / "content" / "index.md"
+    index.write_text(index.read_text() + "\n![Im Café](bilder/Mütter--Café_1.jpg)\n")
+    site = tmp_path / "site"
+    result = build(project, site)
+    assert result.returncode == 0, result.stderr
+    published = sorted(p.name for p in (site / "assets" / "images").iterdir() if p.name != "favicon.png")
+    assert published and all(re.fullmatch(r"muetter-cafe-1-[0-9a-f]{8}-\d+\.(webp|jpg)", name) for name in published)
+    soup = BeautifulSoup((site / "index.html").read_text(), "html.parser")
+    named = {url.split()[0] for tag in soup.select("article picture source, article picture img")
+             for url in [tag.get("src", "")] + tag.get("srcset", "").split(",") if url.strip()}
+    assert named and all(Path(url).name in published for url in named), named
+    # The same rule names the file staff should have written.
+    (project / "offers" / "naehtreff.yml").rename(project / "offers" / "Mütter--Café_1.yml")
+    errors, _, _ = collect(project / "mkdocs.yml")
+    assert any("„muetter-cafe-1.yml“" in (e.message + e.hint) for e in errors), [e.format() for e in errors]
 
 
 def withdrawn_copy(photo_site, tmp_path) -> Path:

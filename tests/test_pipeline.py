@@ -176,30 +176,48 @@ def test_check_and_build_share_the_build_date(tmp_path):
 
 
 ENGINE_FREE = textwrap.dedent("""\
-    import datetime as dt, json, sys
+    import datetime as dt, importlib, json, sys
     from pathlib import Path
 
     ENGINE = ("mkdocs", "material", "mkdocs_static_i18n")
 
     class NoEngine:
         def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in ENGINE:
-                raise ImportError(f"the pipeline imported {name}")
+            if name.split(".")[0] in ENGINE or name.startswith("stadtteil.mkdocs_adapter"):
+                raise ImportError(f"the core imported {name}")
             return None
 
     sys.meta_path.insert(0, NoEngine())
-    from stadtteil.cli import site_config
+    import stadtteil
+    package = Path(stadtteil.__file__).parent
+    # Every module of the core, whatever it imports when it is imported.
+    core = sorted(".".join(("stadtteil",) + path.relative_to(package).with_suffix("").parts).removesuffix(".__init__")
+                  for path in package.rglob("*.py") if "mkdocs_adapter" not in path.parts)
+    for name in core:
+        importlib.import_module(name)
+
+    from stadtteil import cli, engines
     from stadtteil.pipeline import Site
 
-    site = Site.prepare(site_config(Path(sys.argv[1])), dt.date(2026, 11, 24))
-    result = {}
+    site = Site.prepare(cli.site_config(Path(sys.argv[1])), dt.date(2026, 11, 24))
+    result = {"core": core}
     for lang in ("de", "en"):
         out = site.outputs(lang)
         site.outputs_taken(lang, out)
         result[lang] = {"feeds": {f.path: f.content.decode("utf-8") for f in out.feeds},
                         "pages": {p.src: p.markdown for p in out.pages + out.defaults},
                         "entries": out.entries}
-    result["loaded"] = sorted(m for m in sys.modules if m.split(".")[0] in ENGINE)
+
+    # `stadtteil build` runs the engine the configuration names, and imports no other.
+    class Plain:
+        def build(self, config_file, site_dir, production):
+            assert not any(site_dir.iterdir())   # publish.py gives a new, empty folder
+            (site_dir / "index.html").write_text(f"{len(site.project.offers)} Angebote")
+            return True
+
+    engines.register("plain", Plain())
+    result["build"] = cli.main(["build", "-f", sys.argv[2], "-d", sys.argv[3]])
+    result["loaded"] = sorted(m for m in sys.modules if m.split(".")[0] in ENGINE or "mkdocs_adapter" in m)
     print(json.dumps(result, default=str))
     """)
 
@@ -207,11 +225,16 @@ ENGINE_FREE = textwrap.dedent("""\
 def test_pipeline_runs_without_the_site_engine(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(MINI, project, ignore=shutil.ignore_patterns(".cache", "site"))
-    done = subprocess.run([sys.executable, "-c", ENGINE_FREE, str(project / "mkdocs.yml")], capture_output=True,
-                          text=True, env=ENV, timeout=300)
+    plain = tmp_path / "plain"
+    shutil.copytree(MINI, plain, ignore=shutil.ignore_patterns(".cache", "site"))
+    edit(plain, "mkdocs.yml", "  - stadtteil:\n", "  - stadtteil:\n      engine: plain\n")
+    done = subprocess.run([sys.executable, "-c", ENGINE_FREE, str(project / "mkdocs.yml"), str(plain / "mkdocs.yml"),
+                           str(tmp_path / "site")], capture_output=True, text=True, env=ENV, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout)
+    result = json.loads(done.stdout.splitlines()[-1])    # after what `stadtteil build` printed
     assert result["loaded"] == []
+    assert {"stadtteil.cli", "stadtteil.pipeline", "stadtteil.build", "stadtteil.engines", "stadtteil.helper_process",
+            "stadtteil.sitecheck"} <= set(result["core"])
     german, english = result["de"], result["en"]
     for pages in (german["pages"], english["pages"]):
         assert {"wochenplan.md", "angebote/index.md", "termine/index.md", "hilfe-finden/index.md"} <= set(pages)
@@ -224,3 +247,43 @@ def test_pipeline_runs_without_the_site_engine(tmp_path):
     assert "BEGIN:VCALENDAR" in everything and "SUMMARY:Nähtreff" in everything.replace("\r\n ", "")
     assert english["feeds"].keys() != feeds.keys() or english["feeds"] != feeds
     assert any(entry.get("title") == "Nähtreff" for entry in german["entries"]), german["entries"][:3]
+    # The configured engine built the site, and publishing swapped it in.
+    assert result["build"] == 0
+    assert (tmp_path / "site" / "index.html").read_text() == "2 Angebote"
+
+
+def test_no_core_module_imports_the_site_engine():
+    """Nothing outside mkdocs_adapter/ imports mkdocs, Material, the language plugin or the adapter,
+    at the top or inside a function: read from the source, so an import only some path takes counts too."""
+    import ast
+    package = REPO / "plugins" / "stadtteil"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package)
+        if "mkdocs_adapter" in rel.parts:
+            continue
+        module = ["stadtteil", *rel.with_suffix("").parts]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = module[:len(module) - node.level] if node.level else []
+                names = [".".join(base + ([node.module] if node.module else []) + ([alias.name] if not node.module else []))
+                         for alias in node.names]
+            else:
+                continue
+            for name in names:
+                if name.split(".")[0] in ("mkdocs", "material", "mkdocs_static_i18n") \
+                        or name.startswith("stadtteil.mkdocs_adapter"):
+                    found.append(f"{rel}:{node.lineno} {name}")
+    assert found == []
+
+
+def test_an_engine_that_is_not_installed_stops_the_build_before_anything_is_touched(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(MINI, project, ignore=shutil.ignore_patterns(".cache", "site"))
+    edit(project, "mkdocs.yml", "  - stadtteil:\n", "  - stadtteil:\n      engine: zensical\n")
+    built = run("build", project, "-d", str(tmp_path / "site"))
+    assert built.returncode == 1
+    assert "Die Website-Maschine „zensical“" in built.stderr and "Installiert: mkdocs" in built.stderr, built.stderr
+    assert not (tmp_path / "site").exists() and not (tmp_path / "site.new").exists()

@@ -21,7 +21,8 @@ import pytest
 from icalendar import Calendar as ICalendar
 
 from stadtteil import revisions
-from stadtteil.feeds import FeedSettings, Revisions
+from stadtteil.feeds import FeedSettings
+from stadtteil.revisions import Revisions
 from stadtteil.loader import load_project
 from stadtteil.schedule import SCHOOL_HOLIDAYS_FILE
 

@@ -193,8 +193,15 @@ def build(config_file: Path, site_dir: Path, strict: bool) -> int:
         print("Hinweis: STADTTEIL_PREVIEW_LANGUAGE gilt nur für die Vorschau (make serve); "
               "gebaut werden alle Sprachen.", file=sys.stderr)
 
-    from .mkdocs_adapter import engine
+    from . import engines
     from .pipeline import production_requested
+
+    # The engine the site names (cli.py knows none): loaded before anything is touched.
+    try:
+        engine = engines.load(plugin_options(config_file).get("engine") or engines.DEFAULT, config_file.name)
+    except engines.EngineError as exc:
+        print(exc, file=sys.stderr)
+        return 1
 
     def build_into(staging: Path) -> bool:
         return engine.build(config_file, staging, production_requested(strict))

@@ -3,8 +3,8 @@
 What keeps subscriptions right:
 - UIDs come from ids (offer, event, weekday pattern, date), never from order, position or build time,
   so a changed offer updates the entry in Outlook, Google, Apple or Thunderbird instead of doubling it.
-- SEQUENCE and DTSTAMP come from when the VEVENT itself last changed (``Revisions``, kept in the
-  committed revision record, see revisions.py): the same bytes from any clone, install or machine; an
+- SEQUENCE and DTSTAMP come from when the VEVENT itself last changed (``revisions.Revisions``, kept
+  in the committed revision record): the same bytes from any clone, install or machine; an
   edit that does not change a VEVENT changes nothing, one that does raises exactly its SEQUENCE.
 - Recurring offers are one RRULE each; every date on which a session does not take place is an
   EXDATE, computed by the same engine that fills "Nächste Termine" on the pages. Single sessions that
@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass, field
-from typing import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
 
 from icalendar import Calendar as ICalendar
 from icalendar import Event as IEvent
@@ -30,6 +30,9 @@ from .loader import Project
 from .models import Event, Offer, ScheduleRule
 from .i18n import language, translator
 from .schedule import TZ, Calendar, describe, rule_dates
+
+if TYPE_CHECKING:   # the record of when each VEVENT changed, kept by revisions.py
+    from .revisions import Revisions
 
 REFRESH = dt.timedelta(hours=12)
 HISTORY = dt.timedelta(days=365)
@@ -53,27 +56,6 @@ VTIMEZONE = (
 # minute apart still differ, and the values stay above those of the earlier design (minutes since
 # 2020, about 3.6 million in 2026), so no subscriber sees a SEQUENCE go down; 2**31 is reached in 2092.
 SEQUENCE_EPOCH = 1704067200   # 2024-01-01T00:00:00Z
-
-
-@dataclass
-class Revisions:
-    """When each VEVENT last changed, per language: ``record`` maps language → UID → (digest of the
-    VEVENT without SEQUENCE/DTSTAMP, seconds since the Unix epoch). A VEVENT whose digest is new takes
-    ``change_time``, the same for every clone of a commit, and never less than its previous time + 1.
-    ``used`` collects what this build's feeds contain (the record's next state)."""
-
-    record: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
-    change_time: int = SEQUENCE_EPOCH
-    used: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
-
-    def changed(self, lang: str, uid: str, digest: str) -> int:
-        old = self.record.get(lang, {}).get(uid)
-        if old is not None and old[0] == digest:
-            when = old[1]
-        else:
-            when = max(self.change_time, old[1] + 1) if old is not None else self.change_time
-        self.used.setdefault(lang, {})[uid] = (digest, when)
-        return when
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
-"""Dates, times and texts for display, in each site language (Babel for the local formats)."""
+"""Dates, times and texts for display, in each site language (Babel for the local formats), and the
+names of pages and files (addresses, slugs)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
+import unicodedata
 
 from babel.dates import format_date, format_skeleton
 from markupsafe import Markup, escape
@@ -126,3 +129,15 @@ def rel_file(from_src: str, path: str) -> str:
     return posixpath.relpath(path, page_url(from_src) or ".")
 
 
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str, fallback: str = "name") -> str:
+    """The one rule for a name in an address or a file name: lower-case a–z, digits and single hyphens.
+    Umlauts become ae/oe/ue/ss, other accents are dropped (é → e), every other run of characters is
+    one hyphen; ``fallback`` when nothing is left (a name in another script). Used for the name staff
+    are told to give a file (loader.py) and for the published names of photos (photos.py)."""
+    text = unicodedata.normalize("NFKD", text.lower().translate(_TRANSLITERATION))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return _NOT_SLUG.sub("-", text).strip("-") or fallback

@@ -5,8 +5,8 @@ in: a forked child starts at once and already holds everything loaded (data, ima
 nothing is imported or pickled twice. Where fork is missing (Windows), with one core, or where the
 caller says forking is unsafe (the engine's adapter knows: `mkdocs serve` runs a web server thread,
 and a fork could copy a lock that thread holds), ``submit`` returns None and the caller does the work
-itself; a job whose helper failed is done by the caller too (``result_or``), so every job has the
-same fallback.
+itself; a job whose helper failed is done by the caller too (``result_or``), and once the helper has
+died every later job is (``submit`` returns None), so every job has the same fallback.
 """
 
 from __future__ import annotations
@@ -62,11 +62,17 @@ class Helper:
         """Runs a module-level function with picklable arguments in the helper; None: run it yourself."""
         if not self.enabled:
             return None
-        if self._pool is None:
-            # Forked from this (the build's main) thread: the death signal follows the forking thread.
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_end_with, initargs=(os.getpid(),))
-        return self._pool.submit(work, *args)
+        try:
+            if self._pool is None:
+                # Forked from this (the build's main) thread: the death signal follows the forking thread.
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                                 initializer=_end_with, initargs=(os.getpid(),))
+            return self._pool.submit(work, *args)
+        except (RuntimeError, OSError):
+            # The helper died (BrokenProcessPool: a job it ran killed it, or the kernel did) or could not
+            # be forked: this job and every later one run here (tests/test_helper_process.py).
+            self.enabled = False
+            return None
 
     def call(self, key: str, *args: Any) -> Future | None:
         """Runs shared work (see ``share``) in the helper; None: run it yourself."""

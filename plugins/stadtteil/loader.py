@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,6 +16,7 @@ from babel import Locale
 from pydantic import BaseModel, ValidationError
 
 from .errors import ErrorCollector, Notice
+from .formatting import slug as _slug_suggestion
 from .inputs import DATA_FILES, DATA_FOLDERS, outside_links, outside_root
 from .validation_messages import guide_for, translate
 from .models import Event, Helpline, Location, Office, Offer, Partner, Settings
@@ -73,14 +73,6 @@ class Project:
 
 def _empty(problems: list) -> bool:
     return [p.message for p in problems] == [EMPTY]
-
-
-def _slug_suggestion(stem: str) -> str:
-    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-", "_": "-"})
-    # Other accents lose only their mark: „Müttercafé“ → „muettercafe“.
-    plain = "".join(c for c in unicodedata.normalize("NFKD", stem.lower().translate(table))
-                    if not unicodedata.combining(c))
-    return re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "", plain)).strip("-") or "name"
 
 
 def _validate(doc: Document, model: type[BaseModel], errors: ErrorCollector) -> Any | None:

@@ -11,6 +11,7 @@ import re
 from html import unescape
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote
 
 from .images import picture_html
 from .photos import PhotoSet
@@ -29,7 +30,7 @@ def drop_left_out(markdown: str, page_src: str, photos: PhotoSet, used: Used) ->
     page_dir = Path(page_src).parent
 
     def replace(match: re.Match) -> str:
-        source = "content/" + os.path.normpath((page_dir / match.group(1)).as_posix()).lstrip("./")
+        source = "content/" + os.path.normpath((page_dir / unquote(match.group(1))).as_posix()).lstrip("./")
         if source in photos.left_out:
             used(source, f"content/{page_src}")
             return ""
@@ -39,8 +40,9 @@ def drop_left_out(markdown: str, page_src: str, photos: PhotoSet, used: Used) ->
 
 
 def source_of(src: str, page_src: str) -> str | None:
-    """The project file an <img src> of a content page names (None: not one of ours)."""
-    src = src.split("#")[0].split("?")[0]
+    """The project file an <img src> of a content page names (None: not one of ours). The engine may
+    have percent-encoded the address (mkdocs does: „Café.jpg“ → „Caf%C3%A9.jpg“)."""
+    src = unquote(src.split("#")[0].split("?")[0])
     if not src or "://" in src or src.startswith(("data:", "/")):
         return None  # foreign and data images are refused by the output check, with the page named
     return "content/" + os.path.normpath((Path(page_src).parent / src).as_posix()).lstrip("./")

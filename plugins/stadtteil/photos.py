@@ -14,6 +14,7 @@ from pathlib import Path
 from .consent import check_all, find_images
 from .errors import DataError
 from .filekind import classify
+from .formatting import slug
 from .imagecheck import sha256, svg_embeds_raster
 from .sanitize import SVG_HINT, svg_problems
 from .images import ImageProblem, Processed, process
@@ -83,8 +84,8 @@ def _gunzipped(data: bytes) -> bytes:
 
 
 def _stem(source: str) -> str:
-    name = Path(source).stem.lower()
-    return "".join(c if c.isalnum() or c == "-" else "-" for c in name).strip("-") or "bild"
+    """The published name of a photo's variants (before its digest): the site's one slug rule."""
+    return slug(Path(source).stem, fallback="bild")
 
 
 def prepare(root: Path, today: dt.date, project: Project | None, cache_dir: Path | None,

@@ -18,11 +18,12 @@ import os
 import re
 import subprocess
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .feeds import Feed, FeedBuilder, FeedSettings, Revisions
+from .feeds import SEQUENCE_EPOCH, Feed, FeedBuilder, FeedSettings
 
 RECORD = "kalender-revisionen.yml"
 # Set to 0 when a build must not touch the record (the test suite builds the repository's own site
@@ -34,6 +35,27 @@ _HEADER = """\
 # zusammen mit den Daten. Nicht von Hand ändern. Erklärung: docs/kalender.md
 """
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$")
+
+
+@dataclass
+class Revisions:
+    """When each VEVENT last changed, per language: ``record`` maps language → UID → (digest of the
+    VEVENT without SEQUENCE/DTSTAMP, seconds since the Unix epoch). A VEVENT whose digest is new takes
+    ``change_time``, the same for every clone of a commit, and never less than its previous time + 1.
+    ``used`` collects what this build's feeds contain (the record's next state)."""
+
+    record: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
+    change_time: int = SEQUENCE_EPOCH
+    used: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
+
+    def changed(self, lang: str, uid: str, digest: str) -> int:
+        old = self.record.get(lang, {}).get(uid)
+        if old is not None and old[0] == digest:
+            when = old[1]
+        else:
+            when = max(self.change_time, old[1] + 1) if old is not None else self.change_time
+        self.used.setdefault(lang, {})[uid] = (digest, when)
+        return when
 
 
 def _git(root: Path, *args: str) -> str | None:

@@ -1,4 +1,5 @@
-"""The site engine's command line, run by `stadtteil build` (cli.py knows no engine)."""
+"""The mkdocs engine: `stadtteil build` runs it through the registry (engines.py; entry point
+``stadtteil.engines: mkdocs`` in pyproject.toml), so cli.py names no engine."""
 
 from __future__ import annotations
 

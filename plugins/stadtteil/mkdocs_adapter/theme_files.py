@@ -7,6 +7,7 @@ Here, with the adapter, because they are Material's: another engine brings its o
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -28,6 +29,25 @@ def material_templates() -> str:
     return str(Path(material.__file__).parent / "templates")
 
 
+def install_theme(config) -> None:
+    """The project's theme (funding bar, EU strip, legal links, styles) ships with the package and sits
+    right above Material; a site's own `custom_dir` can still override single templates."""
+    position = 1 if config.theme.custom_dir else 0
+    if str(THEME_DIR) not in config.theme.dirs:
+        config.theme.dirs.insert(position, str(THEME_DIR))
+    for css in ("assets/stadtteil.css",):
+        if css not in [str(c) for c in config.extra_css]:
+            config.extra_css.insert(0, css)
+    for js in ("assets/menu.js", "assets/termine.js", "assets/verlassen.js"):
+        if js not in [str(getattr(j, "path", j)) for j in config.extra_javascript]:
+            config.extra_javascript.append(js)
+
+
+def sign_language_icon() -> str:
+    """Material's sign-language icon (SVG), for the start page's video block."""
+    return (Path(material_templates()) / ".icons" / "material" / "sign-language.svg").read_text()
+
+
 def finish_page(html: str, lang: str = "de") -> str:
     """Last touches on every rendered page: valid theme markup, direction, then the page's own CSP."""
     return add_csp(set_direction(fix_theme_markup(html, lang), i18n.language(lang)))
@@ -37,6 +57,25 @@ def set_direction(html: str, lang: i18n.Language) -> str:
     """`<html>` gets `dir` too: Material sets it only on `<body>`, so the document's own direction
     (and that of everything outside the body) would stay left to right for Arabic."""
     return re.sub(r'<html lang="[^"]*"', f'<html lang="{lang.html_lang}" dir="{lang.direction}"', html, count=1)
+
+
+def mark_german_links(html: str, url: str, german: set[str]) -> str:
+    """Navigation entries of pages shown in German (``german``: their addresses), and a German page's
+    table of contents, are German text on another language's page: they get lang="de" (WCAG 3.1.2)."""
+    base = url if url.endswith("/") or not url else posixpath.dirname(url) + "/"
+
+    def link(match: re.Match) -> str:
+        href = match.group(1)
+        if href.startswith("#"):
+            return match.group(0)
+        target = posixpath.normpath(posixpath.join(base, href)).lstrip("./") + "/"
+        return match.group(0)[:-1] + ' lang="de">' if target in german else match.group(0)
+
+    html = re.sub(r'<a href="([^"#:]*)" class="md-nav__link[^"]*">', link, html)
+    if url in german:
+        html = html.replace('<nav class="md-nav md-nav--secondary"',
+                            '<nav lang="de" dir="ltr" class="md-nav md-nav--secondary"')
+    return html
 
 
 def fix_theme_markup(html: str, lang: str = "de") -> str:
