@@ -52,7 +52,8 @@ def test_check_serialises_the_first_language_and_counts_the_others_by_uid(tmp_pa
     import datetime as dt
     import shutil
     from stadtteil import revisions
-    from stadtteil.feeds import FeedSettings, Revisions
+    from stadtteil.feeds import FeedSettings
+    from stadtteil.revisions import Revisions
     from stadtteil.loader import load_project
 
     root = tmp_path / "site"

@@ -66,11 +66,19 @@ def workspace(source: Path, target: Path) -> Path:
     return project
 
 
+def terminal(day: str) -> dict:
+    """The environment of a staff member's terminal: no preview language set, and no `make` around it
+    (`make test` runs the tests inside make, whose MAKELEVEL would make the guide's „make:“ „make[1]:“)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": day}
+    for name in ("STADTTEIL_PREVIEW_LANGUAGE", "MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
+        env.pop(name, None)
+    return env
+
+
 def shell(command: str, cwd: Path, day: str = GUIDE_DAY, **popen) -> subprocess.CompletedProcess:
     """A command of the guide, typed as it stands there, in a shell in ``cwd``."""
     assert command.split(" --")[0] in guide_commands(), f"„{command}“ steht nicht in der Anleitung"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": day}
-    env.pop("STADTTEIL_PREVIEW_LANGUAGE", None)
+    env = terminal(day)
     return subprocess.run(command, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, **popen)
 
 
@@ -227,8 +235,7 @@ def _serve(project: Path, command: str, day: str, pages: list[tuple[str, str]]) 
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write(f"\ndev_addr: 127.0.0.1:{port}\n")   # the same command, at a free address
     assert command in guide_commands()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": day}
-    env.pop("STADTTEIL_PREVIEW_LANGUAGE", None)
+    env = terminal(day)
     server = subprocess.Popen(command, shell=True, cwd=project, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
