@@ -20,9 +20,9 @@ from urllib.parse import unquote, urlsplit
 
 import tinycss2
 
-from .errors import DataError
-from .filekind import Kind, classify
-from .htmltree import parse
+from ..errors import DataError
+from ..filekind import Kind, classify
+from ..htmltree import parse
 
 # A missing file under these names is a broken font or script link, not a hidden image.
 _NOT_IMAGES = (".woff2", ".woff", ".ttf", ".otf", ".eot", ".css", ".js")
