@@ -1,7 +1,7 @@
 """Profile one build of the 10× site with cProfile and write the project's most expensive functions.
 
     .venv/bin/python bench/profile.py [--scale 10] [--top 15] [--keep DIR]
-    .venv/bin/python bench/profile.py --prerender [--scale 10] [--reps 3]
+    .venv/bin/python bench/profile.py --prerender [--scales 1 10] [--reps 3]
 
 Runs `python -m cProfile -m mkdocs build` (the build `stadtteil build` runs), without the helper
 process (STADTTEIL_HELPER=0: the profile then holds all the work), on a site from
@@ -32,34 +32,77 @@ MARKER = "## Deutung"
 PRERENDER = "## Vorab-Rendern der Datenseiten"
 
 
-def prerender_section(scale: int, reps: int) -> str:
-    """Cold builds as `stadtteil build` runs them (with the helper), prerender on and off, alternating
-    so both meet the same load; the section that says whether prerender pays."""
-    walls: dict[str, list[float]] = {"1": [], "0": []}
-    with tempfile.TemporaryDirectory(prefix="stadtteil-prerender-") as tmp:
-        folder = Path(tmp) / f"stadtteil-{scale}x"
-        generate(folder, scale)
-        for _ in range(reps):
-            for flag in ("1", "0"):
-                shutil.rmtree(folder / ".cache", ignore_errors=True)
-                shutil.rmtree(folder / "site", ignore_errors=True)
-                env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": TODAY.isoformat(),
-                       "STADTTEIL_PRERENDER": flag, "STADTTEIL_REVISIONEN_SCHREIBEN": "0"}
-                start = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d",
-                                str(folder / "site")], cwd=folder, env=env, check=True)
-                walls[flag].append(time.perf_counter() - start)
-    on, off = sorted(walls["1"]), sorted(walls["0"])
-    median = lambda values: values[len(values) // 2]  # noqa: E731
+# Runs mkdocs and writes the CPU time of the build's own process (its helper not counted) to the file
+# named by STADTTEIL_BENCH_RUSAGE: what the build itself computes, hardly touched by other load.
+_OWN_CPU = """\
+import atexit, os, resource, runpy, sys
+def _report():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    with open(os.environ["STADTTEIL_BENCH_RUSAGE"], "w") as out:
+        out.write(str(usage.ru_utime + usage.ru_stime))
+atexit.register(_report)
+sys.argv = ["mkdocs", *sys.argv[1:]]
+runpy.run_module("mkdocs", run_name="__main__")
+"""
+
+
+def _cold_build(folder: Path, env: dict) -> tuple[float, float, float]:
+    """One cold build (no site/, no photo cache) as `stadtteil build` runs mkdocs: (wall, CPU of the
+    build's own process, CPU of the build and its helper) in seconds."""
+    shutil.rmtree(folder / ".cache", ignore_errors=True)
+    shutil.rmtree(folder / "site", ignore_errors=True)
+    own = folder.parent / "own-cpu"
+    before = os.times()
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _OWN_CPU, "build", "-q", "-f", "mkdocs.yml", "-d", str(folder / "site")],
+                   cwd=folder, env={**env, "STADTTEIL_BENCH_RUSAGE": str(own)}, check=True)
+    wall = time.perf_counter() - start
+    after = os.times()
+    total = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, float(own.read_text()), total
+
+
+def prerender_section(scales: list[int], reps: int) -> str:
+    """Cold builds with prerender on and off, each with the helper (`stadtteil build`) and without it
+    (one process, as under `mkdocs serve`), alternating so all meet the same load; the section that
+    says whether prerender pays."""
+    median = lambda values: sorted(values)[len(values) // 2]  # noqa: E731
+    rows = []
+    for scale in scales:
+        runs: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+        with tempfile.TemporaryDirectory(prefix="stadtteil-prerender-") as tmp:
+            folder = Path(tmp) / f"stadtteil-{scale}x"
+            generate(folder, scale)
+            pages = None
+            for _ in range(reps):
+                for helper in ("1", "0"):
+                    for flag in ("1", "0"):
+                        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": TODAY.isoformat(),
+                               "STADTTEIL_PRERENDER": flag, "STADTTEIL_HELPER": helper,
+                               "STADTTEIL_REVISIONEN_SCHREIBEN": "0"}
+                        runs.setdefault((helper, flag), []).append(_cold_build(folder, env))
+                        pages = pages or sum(1 for _ in (folder / "site").rglob("*.html"))
+        for helper in ("1", "0"):
+            on, off = runs[(helper, "1")], runs[(helper, "0")]
+            cells = []
+            for index in range(3):
+                a, b = median([r[index] for r in on]), median([r[index] for r in off])
+                cells.append(f"{a:.1f} s | {b:.1f} s ({(b - a) / a:+.0%})")
+            rows.append(f"| {scale}× ({pages} Seiten) | {'mit Hilfsprozess' if helper == '1' else 'ein Prozess'} | "
+                        + " | ".join(cells) + " |")
     return "\n".join([
         PRERENDER, "",
-        (f"`bench/profile.py --prerender`, {dt.datetime.now(dt.UTC):%d.%m.%Y %H:%M} UTC, {scale}×-Website, kalter Bau "
-         f"mit Hilfsprozess, {reps} Läufe je Fassung abwechselnd (Rechner mit {os.cpu_count()} Kernen, geteilt: "
-         "die Zahlen schwanken mit der Last):"), "",
-        "| Fassung | Minimum | Median | Maximum |", "| --- | --- | --- | --- |",
-        f"| vorab gerendert (Standard) | {on[0]:.1f} s | {median(on):.1f} s | {on[-1]:.1f} s |",
-        f"| alles rendert mkdocs (`STADTTEIL_PRERENDER=0`) | {off[0]:.1f} s | {median(off):.1f} s | {off[-1]:.1f} s |",
-        "", ""])
+        (f"`bench/profile.py --prerender`, {dt.datetime.now(dt.UTC):%d.%m.%Y %H:%M} UTC: kalte Bauten "
+         f"(`python -m mkdocs build`, ohne `site/` und `.cache/`), je Fassung {reps} Läufe, alle Fassungen "
+         f"abwechselnd (Rechner mit {os.cpu_count()} Kernen, geteilt: die Zahlen schwanken mit der Last). "
+         "Mediane; je Spalte vorab gerendert (Standard) | aus (`STADTTEIL_PRERENDER=0`: mkdocs rendert jede Seite "
+         "selbst), in Klammern der Unterschied. „CPU Bau“: CPU-Zeit des Bau-Prozesses allein (ohne Hilfsprozess), "
+         "von der Last kaum berührt: auf einem Rechner, der nichts anderes tut, dauert der Bau so lange und dazu die "
+         "Zeit, die er auf den Hilfsprozess wartet; „CPU gesamt“: Bau und Hilfsprozess zusammen; „ein Prozess“ = "
+         "`STADTTEIL_HELPER=0` (so läuft `mkdocs serve`)."), "",
+        "| Website | Bau | Wanduhr vorab | aus | CPU Bau vorab | aus | CPU gesamt vorab | aus |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        *rows, "", ""])
 
 
 def where(func: tuple[str, int, str]) -> str:
@@ -76,9 +119,10 @@ def main() -> None:
     parser.add_argument("--prerender", action="store_true",
                         help="nur messen, ob das Vorab-Rendern lohnt (Abschnitt in PROFILE.md ersetzen)")
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10], help="(mit --prerender) Größen der Website")
     args = parser.parse_args()
     if args.prerender:
-        section = prerender_section(args.scale, args.reps)
+        section = prerender_section(args.scales, args.reps)
         old = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if PRERENDER in old:
             start = old.index(PRERENDER)

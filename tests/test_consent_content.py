@@ -21,7 +21,7 @@ from PIL import Image
 from stadtteil.cli import collect
 from stadtteil.consent import check_all
 from stadtteil.filekind import classify, sniff
-from stadtteil.imagecheck import check_files, check_html, css_references
+from stadtteil.images.output_check import check_files, check_html, css_references
 from test_images import build, phone_photo, project_copy, put, record
 
 TODAY = dt.date(2026, 11, 24)

@@ -207,7 +207,7 @@ def test_bypass_markdown_hides_or_fakes_the_bar(tmp_path):
 def test_pages_changed_after_the_early_check_are_checked_again(built_site, tmp_path):
     # The build hands finished pages to a helper process early; a page rewritten after that (or one the
     # helper found fine before it was broken) must still be judged by its final bytes.
-    from stadtteil.imagecheck import sha256
+    from stadtteil.images.output_check import sha256
     from stadtteil.mkdocs_adapter.theme_files import theme_images
     from stadtteil.helper_process import Helper
     from stadtteil.sitecheck import SiteCheck, check_site
@@ -248,7 +248,7 @@ def test_early_check_reports_the_same_however_the_pages_are_shared(built_site, t
     # finish() right after handing over: batches the helper has not started come back to this process.
     from stadtteil import sitecheck
     from stadtteil.helper_process import Helper
-    from stadtteil.imagecheck import sha256
+    from stadtteil.images.output_check import sha256
     from stadtteil.mkdocs_adapter.theme_files import theme_images
     from stadtteil.sitecheck import SiteCheck, check_site
     site = tmp_path / "site"
@@ -274,7 +274,7 @@ def test_a_page_half_written_when_the_helper_reads_it_is_judged_by_its_final_byt
     # The build rewrites some pages after handing them over (the error pages): the helper may read an
     # empty file. It must not fail the build for that, and the final bytes are what count.
     from stadtteil.helper_process import Helper
-    from stadtteil.imagecheck import sha256
+    from stadtteil.images.output_check import sha256
     from stadtteil.mkdocs_adapter.theme_files import theme_images
     from stadtteil.sitecheck import SiteCheck, check_site
     site = tmp_path / "site"

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from stadtteil.consent import check_all
-from stadtteil.images import ImageProblem, process
+from stadtteil.images.variants import ImageProblem, process
 
 from sites import BATENBROCK, DAY, build_here, copy_project
 

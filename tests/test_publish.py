@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from stadtteil import publish
-from stadtteil.images import process
+from stadtteil.images.variants import process
 
 from sites import DAY, MINI as FIXTURE
 

@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import bidi, csp, i18n, page_images, revisions, sanitize
+from . import bidi, csp, i18n, revisions, sanitize
 from .errors import DataErrors
 from .formatting import short_date
 from .funding import EU_STATEMENT
 from .helper_process import Helper
-from .imagecheck import sha256
+from .images import in_pages
+from .images.output_check import sha256
 from .pages import BLOCKS, SEARCH, GeneratedPage, page_entries, render_block, search_page
 from .pipeline import LanguageOutputs, Site, SiteError
 from .rendered import CssCheck
@@ -255,7 +256,7 @@ class Build:
         -->``) filled in. ``src``: its file in the pages' folder, ``page``: the page it is (kontakt.md
         for kontakt.en.md)."""
         site = self.site
-        markdown = page_images.drop_left_out(markdown, src, site.photos, site.image_used)
+        markdown = in_pages.drop_left_out(markdown, src, site.photos, site.image_used)
         if "<!-- stadtteil:" not in markdown:
             return markdown
         for name in BLOCKS:
@@ -275,7 +276,7 @@ class Build:
         page's dangerous HTML noted (``source``: its file), names isolated in right-to-left text, a
         German fallback marked (``locale``: the language of its text), the content region marked."""
         site = self.site
-        html = page_images.rewrite(html, src, url, site.photos, site.image_used)
+        html = in_pages.rewrite(html, src, url, site.photos, site.image_used)
         if source is not None:
             self._content_problems += sanitize.page_problems(html, source.read_text(encoding="utf-8"),
                                                              f"content/{src}")

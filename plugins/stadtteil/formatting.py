@@ -137,7 +137,7 @@ def slug(text: str, fallback: str = "name") -> str:
     """The one rule for a name in an address or a file name: lower-case a–z, digits and single hyphens.
     Umlauts become ae/oe/ue/ss, other accents are dropped (é → e), every other run of characters is
     one hyphen; ``fallback`` when nothing is left (a name in another script). Used for the name staff
-    are told to give a file (loader.py) and for the published names of photos (photos.py)."""
+    are told to give a file (loader.py) and for the published names of photos (images/photos.py)."""
     text = unicodedata.normalize("NFKD", text.lower().translate(_TRANSLITERATION))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return _NOT_SLUG.sub("-", text).strip("-") or fallback

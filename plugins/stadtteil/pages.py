@@ -174,7 +174,7 @@ class View:
         """The `<picture>` for a data image, or nothing when it has no valid consent (any more)."""
         if not source or self.photos is None or source not in self.photos.published:
             return Markup("")
-        from .images import picture_html
+        from .images.variants import picture_html
         url = lambda path: fmt.rel_file(self.prefix + src, path)  # noqa: E731
         return Markup(picture_html(self.photos.published[source], fmt.text(alt, self.lang), url, eager=True,
                                    css_class="st-photo"))

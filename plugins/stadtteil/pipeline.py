@@ -28,7 +28,7 @@ import yaml
 from pydantic import ValidationError
 
 from . import funding as funding_rules
-from . import photos as photo_rules
+from .images import photos as photo_rules
 from . import plausibility
 from . import production as production_rules
 from . import revisions
@@ -376,7 +376,7 @@ class Site:
         `check`, which builds nothing; a build learns it as it renders)."""
         if not self.photos.left_out:
             return
-        from .page_images import drop_left_out
+        from .images.in_pages import drop_left_out
         docs = self.config.docs_dir
         for folder, _, names in os.walk(docs, followlinks=False):
             for name in sorted(names):
@@ -413,7 +413,7 @@ class Site:
 
     def allowed_images(self, extra: dict[str, str]) -> dict[str, str]:
         """Site path → sha256 of every image the built site may contain (``extra``: the engine's own)."""
-        from .imagecheck import sha256
+        from .images.output_check import sha256
         assert self.funding is not None
         allowed = extra | self.photos.allowed()
         return allowed | {logo.site_path: sha256(logo.source.read_bytes()) for logo in self.funding.logos}

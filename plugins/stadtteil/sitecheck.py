@@ -14,7 +14,7 @@ from typing import Any
 from . import funding as funding_rules
 from .helper_process import Helper
 from .htmltree import parse
-from .imagecheck import check_files, check_html
+from .images.output_check import check_files, check_html
 from .rendered import CssCheck
 
 

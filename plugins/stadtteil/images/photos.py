@@ -11,14 +11,14 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .consent import check_all, find_images
-from .errors import DataError
-from .filekind import classify
-from .formatting import slug
-from .imagecheck import sha256, svg_embeds_raster
-from .sanitize import SVG_HINT, svg_problems
-from .images import ImageProblem, Processed, process
-from .loader import Project
+from ..consent import check_all, find_images
+from ..errors import DataError
+from ..filekind import classify
+from ..formatting import slug
+from ..loader import Project
+from ..sanitize import SVG_HINT, svg_problems
+from .output_check import sha256, svg_embeds_raster
+from .variants import ImageProblem, Processed, process
 
 
 @dataclass

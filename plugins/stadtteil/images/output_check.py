@@ -18,8 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import DataError
-from .filekind import Kind, classify
+from ..errors import DataError
+from ..filekind import Kind, classify
 
 # A missing file under these names is a broken font or script link, not a hidden image.
 _NOT_IMAGES = (".woff2", ".woff", ".ttf", ".otf", ".eot", ".css", ".js")
@@ -119,7 +119,7 @@ _CANDIDATES = (".//*[@src or @srcset or @poster or @style or @data or @backgroun
 
 def _references(html) -> list[tuple[str, str]]:
     """(url, where in the page) of every image reference in an HTML document (text or parsed tree)."""
-    from .htmltree import parse
+    from ..htmltree import parse
     soup = parse(html) if isinstance(html, (str, bytes)) else html
     refs: list[tuple[str, str]] = []
     # Only elements that can refer to an image at all (a tenth of a page's elements), picked by libxml2.

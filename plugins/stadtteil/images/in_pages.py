@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
-from .images import picture_html
 from .photos import PhotoSet
+from .variants import picture_html
 
 _MD_IMAGE = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+["'][^)]*["'])?\s*\)(\{[^}]*\})?""")
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']?([^"'\s>]*)""", re.I)
