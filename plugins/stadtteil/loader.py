@@ -327,20 +327,14 @@ def _check_language_codes(errors: ErrorCollector, doc: Document, key: str) -> No
                        "fa (Persisch), ku (Kurdisch).", column=col, field=key)
 
 
-def one_year_before(day: dt.date) -> dt.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:          # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
 def check_helplines(project: Project, today: dt.date) -> list[Notice]:
     """Notices about the numbers of the block „Im Notfall“: entries last checked more than a year before
     ``today`` (the build date), and a partner named for its number that has none. Never errors: a number
     that was right last year is still better on the page than none, and the build must go on. Each points
     at its line (the text report shows the line, pipelines annotate it)."""
     notices = []
-    limit = one_year_before(today)
+    from .schedule import years_later
+    limit = years_later(today, -1)
     for helpline_id, helpline in sorted(project.helplines.items()):
         doc = project.sources[("helplines", helpline_id)]
         if helpline.verified < limit:

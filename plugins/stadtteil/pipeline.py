@@ -180,6 +180,7 @@ class Site:
         # (errors.Notice, plausibility.py).
         self.notices: list[str] = []
         self._revisions = None
+        self._record: tuple[dict, str | None] | None = None   # revisions.read, once per build
         self.revision_notice: str | None = None
         self.image_uses: dict[str, list[str]] = {}
 
@@ -224,7 +225,8 @@ class Site:
             self.calendar_warnings = check_calendar(self.project, self.today)
             self.warnings += self.calendar_warnings
             self.notices += check_helplines(self.project, self.today)
-            self.notices += plausibility.check(self.project, self.today, plausibility.recorded_events(self.root))
+            self._record = revisions.read(self.root)
+            self.notices += plausibility.check(self.project, self.today, plausibility.recorded_events(self._record[0]))
         except DataErrors as exc:
             errors += exc.errors
             self.notes += exc.notes
@@ -288,7 +290,7 @@ class Site:
         """The calendar revision record, read once: before a helper forks, so every language starts
         from the same record."""
         if self._revisions is None:
-            self._revisions, self.revision_notice = revisions.load(self.root, self.today)
+            self._revisions, self.revision_notice = revisions.load(self.root, self.today, self._record)
 
     def outputs(self, lang: str) -> LanguageOutputs:
         """One language's calendars, data pages, default pages and search entries."""

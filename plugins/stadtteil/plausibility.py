@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 from .errors import Notice
@@ -36,24 +35,14 @@ HISTORY_DAYS = 365          # feeds.HISTORY: how far back the calendars (and so 
 WEEKS_AHEAD = 8
 YEARS_AHEAD = 2
 LONGEST_CLOSURE_DAYS = 31
-_RECORDED_EVENT = re.compile(r"^\s+\"?veranstaltung-(.+?)@")
+_RECORDED_EVENT = re.compile(r"^veranstaltung-(.+?)@")
 
 
-def recorded_events(root: Path) -> set[str] | None:
-    """Ids of the events the calendar revision record lists (in any language); None without a record
-    that says anything (missing, empty, unreadable): then there is no history to go by."""
-    from .revisions import RECORD
-    path = root / RECORD
-    try:
-        if path.is_symlink() or not path.is_file():
-            return None
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    # One line per VEVENT (revisions.render): the ids are read from the lines, without parsing YAML.
-    found = {m.group(1) for line in text.splitlines() if (m := _RECORDED_EVENT.match(line))}
-    has_entries = any(line.startswith("  ") and ":" in line for line in text.splitlines())
-    return found if has_entries else None
+def recorded_events(record: dict[str, dict[str, tuple[str, int]]]) -> set[str] | None:
+    """Ids of the events the calendar revision record (``revisions.read``) lists, in any language; None
+    for a record that says nothing (missing, empty, unreadable): then there is no history to go by."""
+    found = {m.group(1) for entries in record.values() for uid in entries if (m := _RECORDED_EVENT.match(uid))}
+    return found if any(record.values()) else None
 
 
 def _at(doc, path: tuple) -> tuple[int | None, int | None]:
@@ -151,10 +140,8 @@ def _fully_cancelled_offers(project, today: dt.date) -> list[Notice]:
 
 def _far_future(project, today: dt.date) -> list[Notice]:
     from .formatting import long_date
-    try:
-        limit = today.replace(year=today.year + YEARS_AHEAD)
-    except ValueError:
-        limit = today + dt.timedelta(days=365 * YEARS_AHEAD)
+    from .schedule import years_later
+    limit = years_later(today, YEARS_AHEAD)
     found = []
 
     def judge(doc, fallback: str, path: tuple, value: Any, what: str) -> None:

@@ -114,8 +114,10 @@ def read(root: Path) -> tuple[dict[str, dict[str, tuple[str, int]]], str | None]
     return record, None
 
 
-def load(root: Path, today: dt.date) -> tuple[Revisions, str | None]:
-    record, problem = read(root)
+def load(root: Path, today: dt.date, already: tuple[dict, str | None] | None = None) -> tuple[Revisions, str | None]:
+    """The record (``already`` as ``read`` returned it, when the checks have read it) and the time of this
+    build's changes."""
+    record, problem = already or read(root)
     return Revisions(record, change_time(root, today)), problem
 
 

@@ -39,6 +39,14 @@ class Session:
         return self.start.date()
 
 
+def years_later(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` on (or back); 29 February becomes the 28th in a year without it."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def _nth_weekday(year: int, month: int, ordinal: str, weekday: int) -> dt.date | None:
     days = [d for d in calendar.Calendar().itermonthdates(year, month)
             if d.month == month and d.weekday() == weekday]
