@@ -83,6 +83,11 @@ def gather(config_file: Path, today: dt.date | None = None) -> Checked:
             errors.append(DataError(config_file.name, None, None, str(exc).removeprefix(config_file.name + ": "), ""))
     warnings = list(site.warnings) + list(site.notices)
     project = site.project
+    if project is not None:
+        # The attendance numbers of the yearly report (teilnahme/): no page shows them, but a mistake
+        # in them is found here, not on the day the report is due.
+        from .report.attendance import check_files
+        errors += check_files(project, config.root, today)
     if project is not None and site.photos.left_out:
         # What a withdrawal (or an expired consent) takes off the site, before the build does it.
         site.find_page_uses()

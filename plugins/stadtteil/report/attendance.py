@@ -141,15 +141,35 @@ def tables(project: Project, numbers: dict[str, dict[dt.date, int]], found: dict
         counts = numbers[offer_id]
         total = sum(counts.values())
         per_offer.rows.append([str(project.offers[offer_id].title["de"]), offer_id, len(held), len(counts), total,
-                               round(total / len(counts), 1) if counts else 0.0])
+                               round(total / len(counts), 1) if counts else None])
     all_counts = [n for counts in numbers.values() for n in counts.values()]
     per_offer.rows.append(["Zusammen", "", sum(r[2] for r in per_offer.rows), len(all_counts), sum(all_counts),
-                           round(sum(all_counts) / len(all_counts), 1) if all_counts else 0.0])
+                           round(sum(all_counts) / len(all_counts), 1) if all_counts else None])
     per_month = Table("teilnahme-je-monat", f"Teilnehmende {year.year} je Monat (alle Angebote)",
                       ["Monat", "Termine mit Zahl", "Teilnehmende zusammen", "Durchschnitt je Termin"])
     for month, label in enumerate(MONTHS, start=1):
         here = [n for counts in numbers.values() for day, n in counts.items() if day.month == month]
-        per_month.rows.append([label, len(here), sum(here), round(sum(here) / len(here), 1) if here else 0.0])
+        per_month.rows.append([label, len(here), sum(here), round(sum(here) / len(here), 1) if here else None])
     per_month.rows.append(["Zusammen", len(all_counts), sum(all_counts),
-                           round(sum(all_counts) / len(all_counts), 1) if all_counts else 0.0])
+                           round(sum(all_counts) / len(all_counts), 1) if all_counts else None])
     return [per_offer, per_month]
+
+
+def check_files(project: Project, root, today: dt.date) -> list[DataError]:
+    """Every attendance file, as `stadtteil check` checks it (the website itself never reads them)."""
+    from .dates import year_sessions
+    folder = root / FOLDER
+    if not folder.is_dir():
+        return []
+    errors: list[DataError] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        name = f"{FOLDER}/{path.name}"
+        if not (path.suffix == ".yml" and path.stem.isdigit() and len(path.stem) == 4):
+            errors.append(DataError(name, None, None, "Eine Datei mit Teilnehmendenzahlen heißt wie ihr Jahr.",
+                                    f"Benennen Sie sie um, zum Beispiel in „{FOLDER}/{today.year}.yml“."))
+            continue
+        year = Year(int(path.stem), today)
+        errors += load(project, year, year_sessions(project, year), root)[1]
+    return errors

@@ -16,6 +16,9 @@ from ..models import Office
 from .tables import Table, format_number
 
 
+MISSING = "–"
+
+
 @dataclass
 class Section:
     id: str
@@ -30,14 +33,17 @@ def _table(table: Table) -> str:
     for row in table.rows:
         total = ' class="total"' if row and row[0] == "Zusammen" else ""
         cells = [f'<th scope="row">{escape(format_number(row[0]))}</th>']
-        cells += [f'<td{" class=num" if isinstance(v, (int, float)) else ""}>{escape(format_number(v))}</td>'
-                  for v in row[1:]]
+        cells += [f'<td{" class=num" if isinstance(v, (int, float)) or v is None else ""}>'
+                  f'{escape(format_number(v, MISSING))}</td>' for v in row[1:]]
         rows.append(f"<tr{total}>{''.join(cells)}</tr>")
     if not table.rows:
         rows.append(f'<tr><td colspan="{len(table.columns)}">keine</td></tr>')
     note = f'<p class="note">{escape(table.note)}</p>' if table.note else ""
-    return (f'<div class="table" id="t-{escape(table.name)}"><table data-name="{escape(table.name)}">'
-            f"<caption>{escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"
+    # A wide table scrolls on a phone: its box takes the keyboard focus, so it can be scrolled without a mouse.
+    name = escape(table.name)
+    return (f'<div class="table" id="t-{name}" role="region" tabindex="0" aria-labelledby="c-{name}">'
+            f'<table data-name="{name}"><caption id="c-{name}">{escape(table.caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>{note}</div>")
 
 
@@ -104,6 +110,9 @@ h2 { font-size: 1.3rem; border-bottom: 2px solid #000; margin-top: 2rem; }
 h2.toc { border: 0; font-size: 1.1rem; margin-top: 1rem; }
 a { color: #00347a; }
 .subtitle { margin-top: 0; }
+nav li { margin: 0.2rem 0; }
+nav a { display: inline-block; min-height: 24px; }
+.table:focus-visible { outline: 2px solid #00347a; outline-offset: 2px; }
 table { border-collapse: collapse; margin: 0.6rem 0 0.2rem; font-size: 0.85rem; }
 caption { text-align: left; font-weight: 700; padding-bottom: 0.2rem; }
 th, td { border: 1px solid #555; padding: 0.15rem 0.4rem; vertical-align: top; text-align: left; }
@@ -138,7 +147,11 @@ tr.total th, tr.total td { font-weight: 700; border-top: 2px solid #000; }
   h2 { break-after: avoid; margin-top: 1.2rem; }
   section { break-before: auto; }
   table, .pair, svg.chart { break-inside: avoid; }
-  .pair svg.chart { max-width: 100%; flex-basis: 100%; }
+  /* A4 is narrow: the chart above its table, both the full width, the widest table in small type. */
+  .pair { display: block; }
+  .pair svg.chart { display: block; width: 100%; max-width: 100%; }
+  table { font-size: 7.5pt; }
+  th, td { padding: 1px 3px; }
   .table { overflow: visible; }
 }
 """

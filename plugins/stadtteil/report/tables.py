@@ -28,7 +28,7 @@ class Table:
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         writer.writerow(self.columns)
         for row in self.rows:
-            writer.writerow([format_number(v) if isinstance(v, float) else v for v in row])
+            writer.writerow([format_number(v) if isinstance(v, float) or v is None else v for v in row])
         return "\ufeff" + out.getvalue()
 
     def as_json(self) -> dict:
@@ -36,8 +36,11 @@ class Table:
                 **({"hinweis": self.note} if self.note else {})}
 
 
-def format_number(value) -> str:
-    """Numbers as a German reader reads them: 2,5 (one decimal place is enough for averages and hours)."""
+def format_number(value, missing: str = "") -> str:
+    """Numbers as a German reader reads them: 2,5 (one decimal place is enough for averages and hours);
+    ``missing`` for a value that cannot be given (an average of nothing): empty in CSV, a dash in HTML."""
+    if value is None:
+        return missing
     if isinstance(value, float):
         text = f"{value:.1f}".replace(".", ",")
         return text.removesuffix(",0")
