@@ -268,8 +268,11 @@ def test_attendance_mistakes_are_told_all_at_once_with_file_and_line(tmp_path):
 
     # `stadtteil check` finds the same mistakes (the website itself never reads the file).
     from stadtteil.cli import gather
+    (project / "teilnahme" / "notizen.yml").write_text("naehtreff: {}\n", encoding="utf-8")
     checked = gather(project / "mkdocs.yml", TODAY)
     assert sorted(e.line for e in checked.errors if e.file == "teilnahme/2026.yml") == [3, 4, 6, 7, 8, 9, 12, 13]
+    assert [e.message for e in checked.errors if e.file == "teilnahme/notizen.yml"] == [
+        "Eine Datei mit Teilnehmendenzahlen heißt wie ihr Jahr."]
 
 
 def test_the_command_writes_the_report_and_refuses_wrong_numbers(tmp_path, capsys):

@@ -9,6 +9,7 @@ the offer did not take place (none planned, or cancelled), a date after the repo
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, RootModel, ValidationError
@@ -29,7 +30,7 @@ MAX_COUNT = 500    # far above any group in the office's rooms: more is a slip (
 
 
 def _count(value: Any) -> int:
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool) or value is None or isinstance(value, str) and not value.strip():
         raise _fail("Hier fehlt die Zahl der Teilnehmenden.", "Schreiben Sie hinter das Datum eine Zahl, zum Beispiel  "
                                                                "2026-03-05: 8")
     if isinstance(value, str):
@@ -83,7 +84,8 @@ def load(project: Project, year: Year, found: dict[str, list[Session]], root) ->
     try:
         parsed = AttendanceFile.model_validate(doc.data).root
     except ValidationError as exc:
-        errors.extend(translate(exc, doc, AttendanceFile))
+        # A date that is no date is a key: pydantic names its place „[key]“, which means nothing to staff.
+        errors.extend(replace(e, field="") if e.field == "[key]" else e for e in translate(exc, doc, AttendanceFile))
         parsed = None
     # The checks against the schedule run on what could be read, so all mistakes come at once.
     for offer_id, days in doc.data.items():

@@ -17,8 +17,13 @@ from .render import Section, page
 from .tables import Table
 
 
+HOW_COUNTED = ("Gezählt wird nach dem Stand der Daten am Tag des Berichts, mit derselben Berechnung wie der "
+               "Kalender der Website (Absagen, Schließzeiten, Feiertage in NRW, Schulferien-Pausen).")
+
+
 @dataclass
 class Report:
+    """``notes``: what a reader must know about this report's numbers (also printed by the command)."""
     year: Year
     office: str
     sections: list[Section]
@@ -80,8 +85,6 @@ def compute(project: Project, root: Path, year: Year) -> Report:
     if year.today < year.last:
         notes.append(f"Das Jahr {year.year} ist noch nicht vorbei: gezählt ist bis zum {year.reference:%d.%m.%Y}; "
                      "spätere Termine stehen unter „noch offen“.")
-    notes.append("Gezählt wird nach dem Stand der Daten am Tag des Berichts, mit derselben Berechnung wie der "
-                 "Kalender der Website (Absagen, Schließzeiten, Feiertage in NRW, Schulferien-Pausen).")
     by_cause = [f"ausgefallen: {dates.CAUSE_NAMES[c]}" for c in dates.CAUSES]
     date_series = ["stattgefunden", *by_cause, "noch offen"]
     category = structure.by_category(project, offers, year)
@@ -122,7 +125,7 @@ def compute(project: Project, root: Path, year: Year) -> Report:
         sections.append(Section("teilnahme", "Teilnahme",
                                 f"Für {year.year} sind keine Teilnehmendenzahlen eingetragen "
                                 f"(Datei {attendance.FOLDER}/{year.year}.yml, siehe docs/anleitung.md)."))
-    sections.append(Section("hinweise", "Hinweise zu den Zahlen", parts=notes))
+    sections.append(Section("hinweise", "Hinweise zu den Zahlen", parts=[*notes, HOW_COUNTED]))
     return Report(year, project.office.name, sections, notes)
 
 

@@ -145,6 +145,7 @@ tr.total th, tr.total td { font-weight: 700; border-top: 2px solid #000; }
   main { display: table-row-group; }
   .funding { display: table-footer-group; break-inside: avoid; }
   h2 { break-after: avoid; margin-top: 1.2rem; }
+  section > h2 + p { break-after: avoid; }
   section { break-before: auto; }
   table, .pair, svg.chart { break-inside: avoid; }
   /* A4 is narrow: the chart above its table, both the full width, the widest table in small type. */
