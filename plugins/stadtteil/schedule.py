@@ -140,12 +140,18 @@ class Calendar:
     def closure(self, day: dt.date) -> Closure | None:
         return next((c for c in self.ranges if c.from_ <= day <= c.last_day), None)
 
-    def closed_reason(self, day: dt.date) -> dict[str, str] | None:
+    def closed(self, day: dt.date) -> tuple[str, dict[str, str]] | None:
+        """(cause, reason) when the office is closed all day: a closure (which wins over a holiday in it)
+        or a public holiday."""
         if (closure := self.closure(day)) is not None:
-            return closure.reason or {"de": "Das Stadtteilbüro ist geschlossen"}
+            return "closure", closure.reason or {"de": "Das Stadtteilbüro ist geschlossen"}
         if (name := self.holiday(day)) is not None:
-            return {"de": f"Feiertag ({name})"}
+            return "holiday", {"de": f"Feiertag ({name})"}
         return None
+
+    def closed_reason(self, day: dt.date) -> dict[str, str] | None:
+        found = self.closed(day)
+        return found[1] if found else None
 
     def session_cancelled(self, rule: ScheduleRule, day: dt.date) -> dict[str, str] | None:
         """Why the rule's session on ``day`` does not take place (None: it does). ``except`` not included."""
@@ -154,10 +160,8 @@ class Calendar:
 
     def cancellation(self, rule: ScheduleRule, day: dt.date) -> tuple[str, dict[str, str]] | None:
         """(cause, reason) when the rule's session on ``day`` does not take place; ``except`` not included."""
-        if (closure := self.closure(day)) is not None:
-            return "closure", closure.reason or {"de": "Das Stadtteilbüro ist geschlossen"}
-        if (name := self.holiday(day)) is not None:
-            return "holiday", {"de": f"Feiertag ({name})"}
+        if (found := self.closed(day)) is not None:
+            return found
         if rule.school_holidays == "pause" and (name := self.school.name_on(day)):
             return "school_holidays", {"de": f"Schulferien ({name})"}
         return None

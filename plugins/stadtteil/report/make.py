@@ -165,5 +165,10 @@ def write_report(config_file: Path, year: int, out: Path, today: dt.date) -> Rep
     project = load_project(config.root, settings_of(config.options))
     funding = funding_rules.configure(config.options.get("funding"), config.root, config.config_file)
     report = compute(project, config.root, Year(year, today))
+    if funding.placeholders:
+        # Funders read this report: a placeholder where their logo belongs is told before it is sent.
+        report.notes.append("Förderhinweis: Für diese Logos stehen noch Platzhalter: "
+                            + ", ".join(logo.id for logo in funding.placeholders)
+                            + ". Tragen Sie die echten Logo-Dateien in mkdocs.yml unter „funding“ ein.")
     write(report, funding, project.office, out)
     return report
