@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check bench clean
+.PHONY: site serve test check bench clean bericht
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ endif
 FORMAT ?= text
 check: $(STAMP)
 	@$(BIN)/stadtteil check --format $(FORMAT)
+
+## bericht: the yearly report (§ 11 of the cooperation agreement) into bericht/<JAHR>/: a page to print
+## on A4 and the tables as CSV and JSON (JAHR=2026; without it, the current year)
+JAHR ?= $(shell date +%Y)
+bericht: $(STAMP)
+	@$(BIN)/stadtteil bericht $(JAHR)
 
 # Calendar clients for the tests (ical.js, Thunderbird's parser), pinned by package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json

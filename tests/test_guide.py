@@ -37,6 +37,7 @@ RUN = {
     ".venv/bin/stadtteil translations": "test_the_translation_report_runs_as_the_guide_shows",
     "make serve": "test_the_preview_starts_and_stops_as_the_guide_says",
     "make serve PREVIEW=en": "test_the_preview_starts_and_stops_as_the_guide_says",
+    "make bericht JAHR=2026": "test_the_yearly_report_is_made_as_the_guide_says",
 }
 # Commands that cannot run here, and why; what they lead to is run instead.
 NOT_RUN = {
@@ -173,6 +174,10 @@ def test_every_yaml_example_in_the_guide_is_valid_data():
         elif "closures" in data:
             Office.model_validate({"name": "x", "carrier": "x", "address": {"city": "x"}, **data})
             checked.add("closure")
+        elif all(isinstance(v, dict) and all(re.fullmatch(r"\d{4}-\d\d-\d\d", k) for k in v) for v in data.values()):
+            from stadtteil.report.attendance import AttendanceFile
+            AttendanceFile.model_validate(data)
+            checked.add("attendance")
         elif "title" in data and "schedule" in data:
             Offer.model_validate(data)
             checked.add("offer")
@@ -186,7 +191,7 @@ def test_every_yaml_example_in_the_guide_is_valid_data():
         elif "title" in data:
             _text(data["title"])
             checked.add("text")
-    assert checked == {"withdrawal", "consent", "closure", "offer", "schedule", "status", "text"}
+    assert checked == {"withdrawal", "consent", "closure", "offer", "schedule", "status", "text", "attendance"}
 
 
 def test_guide_screenshots_exist():
@@ -297,3 +302,14 @@ def test_the_table_of_messages_is_made_from_the_messages():
                                           ".venv/bin/python tests/guide_table.py")
     # Every row comes from a case that exists and says what the row shows (else table() has failed above).
     assert len(guide_table.ROWS) >= 35
+
+
+def test_the_yearly_report_is_made_as_the_guide_says(tmp_path):
+    """Section 12: `make bericht JAHR=2026` writes bericht/2026/ (the report's numbers: tests/test_report.py)."""
+    project = workspace(REPO / "tests" / "fixtures" / "bericht", tmp_path / "repo")
+    done = shell("make bericht JAHR=2026", project, DAY)
+    assert done.returncode == 0, done.stderr
+    out = project / "bericht" / "2026"
+    assert "Förderhinweis" in (out / "index.html").read_text(encoding="utf-8")
+    assert {"index.html", "bericht.json", "termine-je-monat.csv"} <= {p.name for p in out.iterdir()}
+    assert "bericht/2026/" in GUIDE and "teilnahme/2026.yml" in GUIDE

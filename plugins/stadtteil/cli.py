@@ -83,6 +83,11 @@ def gather(config_file: Path, today: dt.date | None = None) -> Checked:
             errors.append(DataError(config_file.name, None, None, str(exc).removeprefix(config_file.name + ": "), ""))
     warnings = list(site.warnings) + list(site.notices)
     project = site.project
+    if project is not None:
+        # The attendance numbers of the yearly report (teilnahme/): no page shows them, but a mistake
+        # in them is found here, not on the day the report is due.
+        from .report.attendance import check_files
+        errors += check_files(project, config.root, today)
     if project is not None and site.photos.left_out:
         # What a withdrawal (or an expired consent) takes off the site, before the build does it.
         site.find_page_uses()
@@ -259,6 +264,28 @@ def translations_report(config_file: Path, output: str, summary: bool) -> int:
     return 0
 
 
+def report(config_file: Path, year: int, out: Path | None) -> int:
+    """The yearly report (§ 11 of the cooperation agreement) as HTML, CSV and JSON (report/)."""
+    from .pipeline import SiteError, build_date
+    from .report.make import write_report
+    out = out or config_file.parent / "bericht" / str(year)
+    try:
+        today = build_date(plugin_options(config_file).get("today"))
+        written = write_report(config_file, year, out, today)
+    except DataErrors as exc:
+        config = site_config(config_file)
+        print(_text_report(exc.errors, exc.notes, Sources(config.root, config.docs_dir))
+              + "Bitte korrigieren Sie diese Stellen; der Bericht wurde nicht geschrieben.", file=sys.stderr)
+        return 1
+    except (ValueError, SiteError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for note in written.notes:
+        print(f"Hinweis: {note}", file=sys.stderr)
+    print(f"Der Bericht {year} ist fertig: {out}/index.html (Tabellen als CSV und bericht.json daneben).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="stadtteil", description="Website des Stadtteilbüros prüfen und bauen.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -286,7 +313,13 @@ def main(argv: list[str] | None = None) -> int:
     p_msg = sub.add_parser("messages", help="(für Entwickler) Texte der Oberfläche in die Übersetzungs-Kataloge übernehmen.")
     p_schema = sub.add_parser("schema", help="JSON-Schemas für Editoren neu schreiben (Ordner schema/).")
     p_schema.add_argument("-o", "--output", default="schema", type=Path)
+    p_report = sub.add_parser("bericht", help="Jahresbericht (§ 11 der Kooperationsvereinbarung) als HTML, CSV und JSON.")
+    p_report.add_argument("jahr", type=int, help="das Jahr, zum Beispiel 2026")
+    p_report.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
+    p_report.add_argument("-o", "--output", type=Path, help="Ordner für den Bericht (Standard: bericht/<jahr>)")
     args = parser.parse_args(argv)
+    if args.command == "bericht":
+        return report(args.config_file.resolve(), args.jahr, args.output.resolve() if args.output else None)
     if args.command == "new":
         return new_site(args.folder, args.name, args.carrier, args.city)
     if args.command == "consent-hash":

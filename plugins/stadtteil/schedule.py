@@ -25,7 +25,8 @@ _WEEKDAY_INDEX = {code: i for i, code in enumerate(WEEKDAYS)}
 
 @dataclass(frozen=True)
 class Session:
-    """One date of an offer; cancelled ones carry the reason when one is known (a closure, a holiday)."""
+    """One date of an offer; cancelled ones carry the reason when one is known (a closure, a holiday)
+    and their cause, one of CAUSES (the yearly report counts cancellations by it)."""
 
     offer_id: str
     rule_index: int
@@ -33,6 +34,7 @@ class Session:
     end: dt.datetime
     cancelled: bool = False
     reason: dict[str, str] | None = None
+    cause: str | None = None
 
     @property
     def day(self) -> dt.date:
@@ -85,6 +87,11 @@ def rule_dates(rule: ScheduleRule, start: dt.date, end: dt.date) -> Iterator[dt.
             year, month = year + 1, 1
 
 
+# Why a session does not take place, in the order they are decided: a cancellation of the date itself
+# (`except`) first, then an office closure (which wins over a public holiday inside it), a public
+# holiday, and the school-holiday pause of rules with `school_holidays: pause`.
+CAUSES = ("except", "closure", "holiday", "school_holidays")
+
 SCHOOL_HOLIDAYS_FILE = Path(__file__).parent / "data" / "schulferien-nw.yml"
 
 
@@ -133,19 +140,30 @@ class Calendar:
     def closure(self, day: dt.date) -> Closure | None:
         return next((c for c in self.ranges if c.from_ <= day <= c.last_day), None)
 
-    def closed_reason(self, day: dt.date) -> dict[str, str] | None:
+    def closed(self, day: dt.date) -> tuple[str, dict[str, str]] | None:
+        """(cause, reason) when the office is closed all day: a closure (which wins over a holiday in it)
+        or a public holiday."""
         if (closure := self.closure(day)) is not None:
-            return closure.reason or {"de": "Das Stadtteilbüro ist geschlossen"}
+            return "closure", closure.reason or {"de": "Das Stadtteilbüro ist geschlossen"}
         if (name := self.holiday(day)) is not None:
-            return {"de": f"Feiertag ({name})"}
+            return "holiday", {"de": f"Feiertag ({name})"}
         return None
+
+    def closed_reason(self, day: dt.date) -> dict[str, str] | None:
+        found = self.closed(day)
+        return found[1] if found else None
 
     def session_cancelled(self, rule: ScheduleRule, day: dt.date) -> dict[str, str] | None:
         """Why the rule's session on ``day`` does not take place (None: it does). ``except`` not included."""
-        if (reason := self.closed_reason(day)) is not None:
-            return reason
+        found = self.cancellation(rule, day)
+        return found[1] if found else None
+
+    def cancellation(self, rule: ScheduleRule, day: dt.date) -> tuple[str, dict[str, str]] | None:
+        """(cause, reason) when the rule's session on ``day`` does not take place; ``except`` not included."""
+        if (found := self.closed(day)) is not None:
+            return found
         if rule.school_holidays == "pause" and (name := self.school.name_on(day)):
-            return {"de": f"Schulferien ({name})"}
+            return "school_holidays", {"de": f"Schulferien ({name})"}
         return None
 
     def holidays_between(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
@@ -163,11 +181,12 @@ def sessions(offer_id: str, offer: Offer, closed: Calendar, start: dt.date, end:
     for index, rule in enumerate(offer.schedule):
         excepted = set(rule.except_)
         for day in rule_dates(rule, start, end):
-            reason = None if day in excepted else closed.session_cancelled(rule, day)
+            found = ("except", None) if day in excepted else closed.cancellation(rule, day)
             result.append(Session(
                 offer_id, index,
                 dt.datetime.combine(day, rule.start, TZ), dt.datetime.combine(day, rule.end, TZ),
-                cancelled=day in excepted or reason is not None, reason=reason))
+                cancelled=found is not None, reason=found[1] if found else None,
+                cause=found[0] if found else None))
     return sorted(result, key=lambda s: (s.start, s.offer_id))
 
 
