@@ -310,6 +310,16 @@ class Site:
         self.load_revisions()
         self._revisions.used[lang] = outputs.revisions_used
 
+    def open_data_files(self) -> list[tuple[str, bytes]]:
+        """(site path, bytes) of the open data (HSDS 3.0 under daten/hsds/, hsds.py): one set for the
+        site, in German, published with the first language."""
+        from . import hsds
+        assert self.project is not None
+        funding = self.funding
+        funders = tuple(logo.alt for logo in funding.logos if logo.id != "traeger") if funding else ()
+        return hsds.Export(self.project, self.today, self.site_url, funding.text if funding else "", funders,
+                           hsds.licence_of(self.config.options.get("open_data"))).files()
+
     def logo_files(self) -> list[tuple[str, bytes]]:
         """(site path, bytes) of the funding logos, published in every language's build."""
         assert self.funding is not None
