@@ -146,9 +146,9 @@ class Graph:
 
     def place(self, ref: str | Location) -> dict[str, Any]:
         location = self.project.location(ref)
+        # Without an @id: the same place written out in each event would, as one node, collect one
+        # (blank) address per event.
         node: dict[str, Any] = {"@type": "Place", "name": self.text(location.name)}
-        if isinstance(ref, str):
-            node["@id"] = self.site_url + "#ort-" + ref
         # Google requires an address; a place known only by its name is in the office's town.
         node["address"] = self.address(location.address) if location.address else \
             {"@type": "PostalAddress", "addressLocality": self.project.office.address.city, "addressCountry": "DE"}
