@@ -57,7 +57,9 @@ def licence_of(options: dict | None) -> dict[str, str]:
     options = options or {}
     if not options.get("licence"):
         return dict(DEFAULT_LICENCE)
-    return {"name": str(options["licence"]), "url": str(options.get("licence_url") or "")}
+    url = str(options.get("licence_url") or "")
+    # Linked from the calendars page: a web address, nothing a browser would run.
+    return {"name": str(options["licence"]), "url": url if url.startswith(("https://", "http://")) else ""}
 
 
 @dataclass

@@ -63,6 +63,7 @@ class View:
     lang: str = "de"
     site_url: str = "https://example.org/"
     photos: Any = None                      # photos.PhotoSet: which images may be shown
+    licence: dict[str, str] | None = None   # of the open data (hsds.licence_of), named on the calendars page
     calendar: Calendar = field(init=False)
 
     def __post_init__(self) -> None:
@@ -287,7 +288,7 @@ BYTECODE = MemoryBytecodeCache()
 
 def _environment(view: View) -> Environment:
     """One template environment per build and language: templates compile once, not once per block."""
-    key = (id(view.project), view.today, view.lang, view.site_url, id(view.photos))
+    key = (id(view.project), view.today, view.lang, view.site_url, id(view.photos), str(view.licence))
     if key not in _ENVIRONMENTS:
         if len(_ENVIRONMENTS) > 16:
             _ENVIRONMENTS.clear()   # `mkdocs serve` rebuilds with new projects: keep the cache small
@@ -351,9 +352,11 @@ def _render(env: Environment, template: str, src: str, **context: Any) -> str:
 
 
 def build_pages(project: Project, today: dt.date, lang: str = "de",
-                site_url: str = "https://example.org/", photos: Any = None) -> list[GeneratedPage]:
+                site_url: str = "https://example.org/", photos: Any = None,
+                licence: dict[str, str] | None = None) -> list[GeneratedPage]:
     """Every page that comes from data, for one language."""
-    view = View(project, today, lang, site_url, photos)
+    from .hsds import DEFAULT_LICENCE
+    view = View(project, today, lang, site_url, photos, licence or DEFAULT_LICENCE)
     env = _environment(view)
     pages = [
         GeneratedPage(CALENDARS, _render(env, "calendars.md.j2", CALENDARS)),

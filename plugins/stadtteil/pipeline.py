@@ -299,7 +299,9 @@ class Site:
         settings = FeedSettings(self.site_url, self.config.uid_domain, self.today, self.project.office.name)
         feeds = revisions.language_feeds(self.project, settings, self._revisions, lang)
         from .pages import build_pages, default_pages, page_entries   # the templates: not needed by `check`
-        generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
+        from .hsds import licence_of
+        generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos,
+                                licence=licence_of(self.config.options.get("open_data")))
         defaults = default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
         # The record's entries go back with the feeds: a helper's copy of the record is its own.
         return LanguageOutputs(feeds, self._revisions.used.get(lang, {}), generated, defaults,
