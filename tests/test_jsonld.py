@@ -242,6 +242,14 @@ def test_the_output_check_refuses_data_blocks_elsewhere():
         assert len(problems) == 1 and why in problems[0].message, broken
 
 
+def test_staff_pages_still_hold_no_data_block():
+    """Only the engine writes the block: in a hand-written page it is a <script> like any other."""
+    from stadtteil import sanitize
+    source = '# Seite\n\n<script type="application/ld+json">{"@context":"https://schema.org"}</script>\n'
+    problems = sanitize.page_problems(f"<h1>Seite</h1>\n{source.split(chr(10), 2)[2]}", source, "content/seite.md")
+    assert [p.line for p in problems] == [3] and "<script>" in problems[0].message
+
+
 def test_free_is_read_from_the_german_cost_text():
     assert jsonld.is_free({"de": "kostenlos, mit Mittagsimbiss"}) is True
     assert jsonld.is_free({"de": "Eintritt frei"}) is True

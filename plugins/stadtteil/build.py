@@ -8,7 +8,8 @@ translates its events into these calls (for mkdocs: ``mkdocs_adapter/plugin.py``
 - per language: ``begin(lang)``, ``take_outputs()`` (that language's outputs, made here or by the
   helper), ``content_file``/``extra_files``/``pages``/``search_page`` (what the engine gets as
   files), then for each page ``page_meta``, ``page_markdown`` and ``page_html``; the theme's
-  context from ``alternates``/``template_context``; ``error_page`` for the language's 404 page;
+  context from ``alternates``/``template_context`` and the head's schema.org block from
+  ``structured_data``; ``error_page`` for the language's 404 page;
   ``language_written()`` once its pages are on disk;
 - ``finish(site_dir)``: error pages, sitemap, the check of the finished site, the calendar record,
   the reports of what was left out, the summary.
