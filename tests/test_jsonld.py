@@ -171,6 +171,13 @@ def test_the_series_says_its_rules(full_site):
     assert {"2026-12-03", "2026-12-24", "2026-12-31"} <= set(value(schedule, "exceptDate"))
     for event in typed(graph, "Event"):
         assert one(event, "superEvent") == series["@id"]
+    monthly = nodes(data_of(full_site, "angebote/graffiti"))
+    rules = [monthly[s] for series in typed(monthly, "EventSeries") for s in value(series, "eventSchedule")]
+    assert {(one(r, "repeatFrequency"), one(r, "byDay"), one(r, "byMonthWeek")) for r in rules} == {
+        ("P1M", S + "Saturday", -1)}                  # „last sa“
+    fortnightly = nodes(data_of(full_site, "angebote/innovation-city"))
+    assert "P2W" in {one(fortnightly[s], "repeatFrequency") for series in typed(fortnightly, "EventSeries")
+                     for s in value(series, "eventSchedule")}
 
 
 def test_every_date_is_the_one_ical_js_expands_from_the_feed(full_site, expanded):
