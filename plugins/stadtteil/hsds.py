@@ -29,6 +29,7 @@ from typing import Any
 
 from . import feeds
 from . import formatting as fmt
+from .jsonld import is_free
 from .loader import Project
 from .models import Address, Location, Offer, Partner
 from .schedule import Calendar, describe, is_current, sessions
@@ -216,8 +217,7 @@ class Export:
                               "name": fmt.language_name(code, "de"), "code": code} for code in offer.languages_spoken]
         node["organization"] = self.list_form(self.office())
         node["funding"] = self.funding(f"offers/{offer_id}", service_id=sid)
-        from .jsonld import is_free   # the one reading of the cost text
-        free = is_free(offer.cost)
+        free = is_free(offer.cost)   # the one reading of the cost text, as in the schema.org data
         if offer.cost:
             option: dict[str, Any] = {"id": self.uid(f"offers/{offer_id}#cost"), "service_id": sid,
                                       "option": fmt.text(offer.cost)}

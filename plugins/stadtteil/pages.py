@@ -17,6 +17,7 @@ from markupsafe import Markup
 from . import formatting as fmt
 from . import feeds
 from . import i18n
+from .hsds import DEFAULT_LICENCE
 from .loader import Project
 from .models import HELPLINE_KINDS, Event, Helpline, Location, Offer, Partner, ScheduleRule, tel_digits
 from .schedule import TZ, Calendar, Session, describe, is_current, next_sessions, sessions, time_span
@@ -355,7 +356,6 @@ def build_pages(project: Project, today: dt.date, lang: str = "de",
                 site_url: str = "https://example.org/", photos: Any = None,
                 licence: dict[str, str] | None = None) -> list[GeneratedPage]:
     """Every page that comes from data, for one language."""
-    from .hsds import DEFAULT_LICENCE
     view = View(project, today, lang, site_url, photos, licence or DEFAULT_LICENCE)
     env = _environment(view)
     pages = [
