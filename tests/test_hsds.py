@@ -145,8 +145,13 @@ def test_cancelled_dates_agree_with_the_feeds(export, full_site):
         assert noted == exdates, offer
 
 
-def test_licence_is_configurable(export):
+def test_licence_is_configurable_and_the_calendars_page_links_the_data(export, full_site):
     assert export["index.json"]["license"] == hsds.DEFAULT_LICENCE
+    for folder, depth in (("", 1), ("en/", 2), ("ar/", 2)):
+        page = (full_site / folder / "kalender" / "index.html").read_text(encoding="utf-8")
+        assert 'href="' + "../" * depth + 'daten/hsds/index.json"' in page, folder
+        assert f'<a href="{hsds.DEFAULT_LICENCE["url"]}" lang="de" dir="ltr">{hsds.DEFAULT_LICENCE["name"]}</a>' in page
+    assert hsds.licence_of({"licence": "Eigene", "licence_url": "javascript:alert(1)"}) == {"name": "Eigene", "url": ""}
     assert hsds.licence_of({"licence": "CC BY 4.0", "licence_url": "https://creativecommons.org/licenses/by/4.0/"}) == \
         {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
     assert hsds.licence_of(None) == hsds.DEFAULT_LICENCE
