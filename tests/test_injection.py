@@ -8,6 +8,7 @@ Markdown contains what is refused, which must stop with one German report naming
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -148,7 +149,12 @@ def test_plain_text_fields_show_literally_everywhere(site):
     assert PAGE_TITLE in nav
     assert HEART in [a.get_text(strip=True) for a in own.select(".md-nav--secondary a")]   # table of contents
     for soup in (page(site, "angebote/naehtreff/"), event, own, search):
-        assert not [s for s in soup.find_all("script") if "__pwned" in s.get_text()]
+        # The schema.org block (jsonld.py) is data, never run: the title is in it as text, as written.
+        runs = [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
+        assert not [s for s in runs if "__pwned" in s.get_text()]
+    data = page(site, "angebote/naehtreff/").find("script", type="application/ld+json").string
+    assert "</" not in data and json.loads(data)["@graph"][0]["name"] == SCRIPT_TITLE
+    assert CARRIER in [node["name"] for node in json.loads(data)["@graph"]]
     # Calendars are plain text: the same titles, not escaped twice.
     for name, title in (("veranstaltungen/2026-12-05-flohmarkt.ics", HEART), ("angebote/naehtreff.ics", SCRIPT_TITLE)):
         raw = (site / "kalender" / name).read_bytes()

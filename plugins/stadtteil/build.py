@@ -8,7 +8,8 @@ translates its events into these calls (for mkdocs: ``mkdocs_adapter/plugin.py``
 - per language: ``begin(lang)``, ``take_outputs()`` (that language's outputs, made here or by the
   helper), ``content_file``/``extra_files``/``pages``/``search_page`` (what the engine gets as
   files), then for each page ``page_meta``, ``page_markdown`` and ``page_html``; the theme's
-  context from ``alternates``/``template_context``; ``error_page`` for the language's 404 page;
+  context from ``alternates``/``template_context`` and the head's schema.org block from
+  ``structured_data``; ``error_page`` for the language's 404 page;
   ``language_written()`` once its pages are on disk;
 - ``finish(site_dir)``: error pages, sitemap, the check of the finished site, the calendar record,
   the reports of what was left out, the summary.
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import bidi, csp, i18n, revisions, sanitize
+from . import bidi, csp, i18n, jsonld, revisions, sanitize
 from .errors import DataErrors
 from .formatting import short_date
 from .funding import EU_STATEMENT
@@ -134,6 +135,7 @@ class Build:
         self._prepared: dict = {}
         self._encoding = None
         self._content_problems: list = []
+        self._graphs: dict[str, jsonld.Graph] = {}
         photos = site.photos
         if photos.encoded or photos.from_cache:
             self.report.info(f"Bilder: {photos.encoded} neu verarbeitet, {photos.from_cache} aus dem "
@@ -206,8 +208,10 @@ class Build:
         return outputs, rendered
 
     def extra_files(self, outputs: LanguageOutputs) -> list[tuple[str, bytes]]:
-        """(site path, bytes) the engine adds before the pages' folder: calendars, funding logos."""
-        return [(feed.path, feed.content) for feed in outputs.feeds] + self.site.logo_files()
+        """(site path, bytes) the engine adds before the pages' folder: calendars, funding logos, and
+        with the first language the open data (daten/hsds/)."""
+        data = self.site.open_data_files() if self.lang == self.languages[0].code else []
+        return [(feed.path, feed.content) for feed in outputs.feeds] + self.site.logo_files() + data
 
     def content_file(self, src: str, path: Path | None, docs_dir: Path) -> tuple[str, bytes | None]:
         """What becomes of a file of the pages' folder (``Site.content_file``); a photo kept at its
@@ -300,6 +304,17 @@ class Build:
         rest = url[len(lang.prefix):] if lang.prefix and url.startswith(lang.prefix) else url
         return [{"lang": other, "current": other.code == lang.code, "absolute": self.site.site_url + other.prefix + rest,
                  "href": relative_url(other.prefix + rest or ".", url or ".")} for other in self.languages]
+
+    def structured_data(self, url: str) -> str:
+        """The schema.org element for the head of the page at ``url`` ("" for pages without one):
+        offer, event, start and contact pages (jsonld.py)."""
+        site, lang = self.site, i18n.language(self.lang)
+        rest = url[len(lang.prefix):] if lang.prefix and url.startswith(lang.prefix) else url
+        src = "index.md" if rest == "" else rest.rstrip("/") + ".md"
+        if self.lang not in self._graphs:
+            funders = [logo.alt for logo in site.funding.logos if logo.id != "traeger"] if site.funding else []
+            self._graphs[self.lang] = jsonld.Graph(site.project, site.today, self.lang, site.site_url, funders)
+        return jsonld.script(self._graphs[self.lang].for_page(src))
 
     def error_page_alternates(self) -> list[dict]:
         """The error page is served at any depth: its switcher leads to each language's start page,

@@ -9,6 +9,9 @@ files; they are hashed per page, but only outside the content region. The adapte
 content in two comments carrying a number drawn for this build (``mark_content``): staff text, written
 before the build, cannot know it and so cannot close the region early. A script that got into the
 content (the sanitiser refuses them before) gets no hash and does not run.
+
+Data blocks (``<script type="application/ld+json">``, the schema.org data of jsonld.py) are no scripts:
+browsers never run them, so they get no hash (``_NOT_JS``); the output check allows one, in <head>.
 """
 
 from __future__ import annotations

@@ -303,6 +303,8 @@ class Location(StaffModel):
     name: Text
     address: Address | None = None
     description: Text | None = None
+    # Steps, door widths, toilet: shown nowhere on the pages yet, published in the open data (hsds.py).
+    accessibility: Text | None = None
 
 
 class Contact(StaffModel):

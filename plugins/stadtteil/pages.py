@@ -17,6 +17,7 @@ from markupsafe import Markup
 from . import formatting as fmt
 from . import feeds
 from . import i18n
+from .hsds import DEFAULT_LICENCE
 from .loader import Project
 from .models import HELPLINE_KINDS, Event, Helpline, Location, Offer, Partner, ScheduleRule, tel_digits
 from .schedule import TZ, Calendar, Session, describe, is_current, next_sessions, sessions, time_span
@@ -63,6 +64,7 @@ class View:
     lang: str = "de"
     site_url: str = "https://example.org/"
     photos: Any = None                      # photos.PhotoSet: which images may be shown
+    licence: dict[str, str] | None = None   # of the open data (hsds.licence_of), named on the calendars page
     calendar: Calendar = field(init=False)
 
     def __post_init__(self) -> None:
@@ -287,7 +289,7 @@ BYTECODE = MemoryBytecodeCache()
 
 def _environment(view: View) -> Environment:
     """One template environment per build and language: templates compile once, not once per block."""
-    key = (id(view.project), view.today, view.lang, view.site_url, id(view.photos))
+    key = (id(view.project), view.today, view.lang, view.site_url, id(view.photos), str(view.licence))
     if key not in _ENVIRONMENTS:
         if len(_ENVIRONMENTS) > 16:
             _ENVIRONMENTS.clear()   # `mkdocs serve` rebuilds with new projects: keep the cache small
@@ -351,9 +353,10 @@ def _render(env: Environment, template: str, src: str, **context: Any) -> str:
 
 
 def build_pages(project: Project, today: dt.date, lang: str = "de",
-                site_url: str = "https://example.org/", photos: Any = None) -> list[GeneratedPage]:
+                site_url: str = "https://example.org/", photos: Any = None,
+                licence: dict[str, str] | None = None) -> list[GeneratedPage]:
     """Every page that comes from data, for one language."""
-    view = View(project, today, lang, site_url, photos)
+    view = View(project, today, lang, site_url, photos, licence or DEFAULT_LICENCE)
     env = _environment(view)
     pages = [
         GeneratedPage(CALENDARS, _render(env, "calendars.md.j2", CALENDARS)),

@@ -299,7 +299,9 @@ class Site:
         settings = FeedSettings(self.site_url, self.config.uid_domain, self.today, self.project.office.name)
         feeds = revisions.language_feeds(self.project, settings, self._revisions, lang)
         from .pages import build_pages, default_pages, page_entries   # the templates: not needed by `check`
-        generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
+        from .hsds import licence_of
+        generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos,
+                                licence=licence_of(self.config.options.get("open_data")))
         defaults = default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
         # The record's entries go back with the feeds: a helper's copy of the record is its own.
         return LanguageOutputs(feeds, self._revisions.used.get(lang, {}), generated, defaults,
@@ -309,6 +311,16 @@ class Site:
         """Records what a language's calendars used (they may have been made in another process)."""
         self.load_revisions()
         self._revisions.used[lang] = outputs.revisions_used
+
+    def open_data_files(self) -> list[tuple[str, bytes]]:
+        """(site path, bytes) of the open data (HSDS 3.0 under daten/hsds/, hsds.py): one set for the
+        site, in German, published with the first language."""
+        from . import hsds
+        assert self.project is not None
+        funding = self.funding
+        funders = tuple(logo.alt for logo in funding.logos if logo.id != "traeger") if funding else ()
+        return hsds.Export(self.project, self.today, self.site_url, funding.text if funding else "", funders,
+                           hsds.licence_of(self.config.options.get("open_data"))).files()
 
     def logo_files(self) -> list[tuple[str, bytes]]:
         """(site path, bytes) of the funding logos, published in every language's build."""

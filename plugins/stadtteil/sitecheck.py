@@ -7,11 +7,13 @@ check while it builds, hands finished pages to a ``SiteCheck`` and calls ``finis
 from __future__ import annotations
 
 import hashlib
+import json
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from . import funding as funding_rules
+from .errors import DataError
 from .helper_process import Helper
 from .htmltree import parse
 from .images.output_check import check_files, check_html
@@ -32,7 +34,32 @@ def check_page(data: bytes, rel: str, site_dir: Path, funding: Any, allowed: dic
     if css is not None:
         # The notice as rendered: the site's own CSS may not hide what the HTML check found.
         problems += css.check_page(soup.el[0], rel, site_dir)
-    return problems + check_html(soup, rel, site_dir, allowed)
+    return problems + data_block_problems(soup, rel) + check_html(soup, rel, site_dir, allowed)
+
+
+def data_block_problems(soup, rel: str) -> list[DataError]:
+    """schema.org data (jsonld.py) only where the engine puts it: one block, in the head, valid JSON.
+    Anywhere else it came from text (content pages may hold no <script> at all: sanitize.py)."""
+    blocks = soup.select("//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+                         "='application/ld+json']")
+    found = []
+    for block in blocks:
+        if not any(parent.name == "head" for parent in block.parents):
+            found.append("steht nicht im Kopf der Seite")
+            continue
+        try:
+            document = json.loads(block.el.text or "")
+        except ValueError:
+            found.append("ist kein gültiges JSON")
+            continue
+        if not isinstance(document, dict) or document.get("@context") != "https://schema.org":
+            found.append("ist kein schema.org-Dokument")
+    if len(blocks) > 1:
+        found.append(f"steht {len(blocks)}-mal in der Seite")
+    if not found:
+        return []
+    return [DataError(f"site/{rel}", None, None, "Strukturierte Daten (JSON-LD): " + "; ".join(found) + ".",
+                      "Nur der Bau schreibt sie, einmal in den Kopf der Seite (jsonld.py).")]
 
 
 def _check_pages(site_dir: Path, rels: list[str], funding: Any, allowed: dict[str, str],
