@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ErrorCollector, Notice
 from .formatting import slug as _slug_suggestion
+from . import shared_partners
 from .inputs import DATA_FILES, DATA_FOLDERS, outside_links, outside_root
 from .validation_messages import guide_for, translate
 from .models import Event, Helpline, Location, Office, Offer, Partner, Settings
@@ -167,8 +168,9 @@ def _load_office(root: Path, errors: ErrorCollector,
     return (office if not problems else None), doc
 
 
-def load_project(root: Path | str, settings: Settings | None = None) -> Project:
-    """Read and check all data below ``root``. Raises ``DataErrors`` listing every mistake."""
+def load_project(root: Path | str, settings: Settings | None = None, partners_from: Any = None) -> Project:
+    """Read and check all data below ``root``, and the partner files of the shared folders
+    ``partners_from`` names (shared_partners.py). Raises ``DataErrors`` listing every mistake."""
     root = Path(root)
     settings = settings or Settings()
     errors = ErrorCollector()
@@ -181,6 +183,7 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
     items: dict[str, dict[str, Item]] = {"offers": {}, "events": {}, "partners": {}, "helplines": {}}
     unreadable: set[str] = set()   # partner files that could not be read: their ids are not „unknown“
     models = {"offers": Offer, "events": Event, "partners": Partner, "helplines": Helpline}
+    overrides: dict[str, tuple[Document, list, Path]] = {}   # local files that extend a shared partner
     for folder, model in models.items():
         for item_id, path, name in _collect_files(root, folder, errors, refused):
             doc, problems = load_file(path, name)
@@ -192,8 +195,12 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
                 if folder == "partners":
                     unreadable.add(item_id)
                 continue
+            if folder == "partners" and shared_partners.extends_of(doc) is not None:
+                overrides[item_id] = (doc, problems, path)
+                continue
             record = _validate(doc, model, errors)
             items[folder][item_id] = Item(item_id, record if not problems else None, doc, path)
+    _add_shared_partners(root, partners_from, items, overrides, unreadable, errors)
 
     if office is not None:
         _check_office(office, office_doc, errors)
@@ -215,6 +222,47 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
             project.sources[(folder, item_id)] = item.doc
             project.paths[f"{folder}/{item_id}"] = item.path
     return project
+
+
+def _add_shared_partners(root: Path, partners_from: Any, items: dict[str, dict[str, Item]],
+                         overrides: dict[str, tuple[Document, list, Path]], unreadable: set[str],
+                         errors: ErrorCollector) -> None:
+    """The partners of the shared folders into ``items["partners"]``: ids unique across every source,
+    a local file with ``extends`` laid over the shared partner it names."""
+    shared: dict[str, Item] = {}
+    for folder in shared_partners.folders(root, partners_from, errors):
+        refused = shared_partners.refused_files(folder, errors)
+        for item_id, path, name in _collect_files(root, folder.name, errors, refused):
+            if item_id in shared:
+                shared_partners.clash(errors, item_id, shared[item_id].doc.file, name)
+                continue
+            doc, problems = load_file(path, name)
+            errors.extend(problems)
+            if doc is None:
+                errors.note(name, UNREADABLE_NOTES["partners"].format(id=item_id))
+                unreadable.add(item_id)
+                continue
+            if shared_partners.extends_of(doc) is not None:
+                shared_partners.in_shared_file(errors, doc)
+                continue
+            record = _validate(doc, Partner, errors)
+            shared[item_id] = Item(item_id, record if not problems else None, doc, path)
+    for item_id, item in shared.items():
+        local = items["partners"].get(item_id)
+        if local is not None:
+            shared_partners.local_clash(errors, item_id, item.doc.file, local.doc.file)
+        else:
+            items["partners"][item_id] = item
+    for item_id, (doc, problems, path) in overrides.items():
+        base = shared_partners.check_extends(errors, doc, item_id, {k: v.doc.file for k, v in shared.items()})
+        if base is None:
+            unreadable.add(item_id)   # reported once; references to it are not „unknown“ as well
+            continue
+        if shared[base].model is None or problems:
+            continue   # the shared file's own mistakes are reported there; the override waits for them
+        combined = shared_partners.merged(shared[base].doc, doc)
+        record = _validate(combined, Partner, errors)
+        items["partners"][item_id] = Item(item_id, record, combined, path)
 
 
 def _check_office(office: Office, doc: Document, errors: ErrorCollector) -> None:

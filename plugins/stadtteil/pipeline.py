@@ -36,6 +36,7 @@ from . import sanitize
 from .errors import DataError, DataErrors
 from .feeds import FeedSettings
 from .inputs import MAX_MARKDOWN_BYTES, site_inputs
+from .upgrade import version_problems
 from .loader import Project, check_calendar, check_helplines, load_project
 from .models import Settings
 from .schedule import TZ
@@ -220,8 +221,10 @@ class Site:
         except ValueError as exc:
             errors.append(DataError(config.config_file, None, None, "Die Listen (categories, audiences, topics, "
                                     f"partner_kinds) im Plugin „stadtteil“ sind fehlerhaft: {exc}", ""))
+        # A site written for another data format says which command moves it (upgrade.py).
+        errors += version_problems(config.options, config.config_file)
         try:
-            self.project = load_project(self.root, self.settings)
+            self.project = load_project(self.root, self.settings, config.options.get("partners_from"))
             self.calendar_warnings = check_calendar(self.project, self.today)
             self.warnings += self.calendar_warnings
             self.notices += check_helplines(self.project, self.today)
