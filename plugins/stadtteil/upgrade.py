@@ -16,6 +16,7 @@ comments and the order of lines stay as they were.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -97,7 +98,7 @@ def upgrade(config_file: Path, version: str, pip_options: str = "") -> int:
         print("requirements.txt fehlt: die Website ist noch im alten Format. Erst `stadtteil migrate` ausführen "
               "(legt sie an), dann noch einmal upgrade.", file=sys.stderr)
         return 1
-    old = requirements.read_text(encoding="utf-8")
+    old, stamp = requirements.read_text(encoding="utf-8"), requirements.stat()
     new, moved = repin(old, version)
     if not moved:
         print("In requirements.txt steht keine Zeile „stadtteil==…“, „stadtteil @ git+…@v…“ oder "
@@ -108,6 +109,8 @@ def upgrade(config_file: Path, version: str, pip_options: str = "") -> int:
                               "-r", str(requirements)], cwd=folder)
     if install.returncode != 0:
         requirements.write_text(old, encoding="utf-8")
+        # Its old time too: make would otherwise take the unchanged file for a new pin and reinstall.
+        os.utime(requirements, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
         print(f"Version {version} ließ sich nicht installieren; requirements.txt bleibt bei der alten Version.",
               file=sys.stderr)
         return 1
