@@ -31,14 +31,15 @@ _FIELD = "format_version"
 
 def site_format(options: dict) -> int | None:
     """The site's data format: its number, 1 when it has none, None when the value is no number."""
-    value = options.get(_FIELD, 1)
+    value = options.get(_FIELD)
+    value = 1 if value is None else value
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
 
 
 def version_problems(options: dict, config_file: str = "mkdocs.yml") -> list[DataError]:
     """A site written for another data format than this engine's (explicit numbers only: a site
     without one builds as before, `stadtteil upgrade` gives it one)."""
-    if _FIELD not in options:
+    if options.get(_FIELD) is None:   # (the engine's options name every field, unset ones as None)
         return []
     found = site_format(options)
     if found is None:
