@@ -217,3 +217,18 @@ def test_the_scaffold_copies_of_pipelines_servers_and_guide_are_this_repository_
         assert (scaffold / copy).read_text() == (REPO / original).read_text(), f"{copy}: cp {original} {copy}"
     nginx = (REPO / "deploy" / "nginx.conf").read_text().replace("www.gemeinsam-in-batenbrock.example", "__HOST__")
     assert (scaffold / "deploy" / "nginx.conf").read_text() == nginx
+
+
+def test_the_new_site_s_pipelines_and_pre_commit_call_only_targets_its_makefile_has():
+    import re
+    import yaml
+    scaffold = REPO / "plugins" / "stadtteil" / "scaffold"
+    makefile = (scaffold / "Makefile").read_text()
+    targets = set(re.findall(r"(?m)^([A-Za-z.$()/_-]+):", makefile)) | {".venv/.installed-stamp"}
+    calls = []
+    for name in ("github/workflows/pages.yml", "gitlab-ci.yml", "pre-commit-config.yaml"):
+        calls += re.findall(r"\bmake (?:-s )?([a-z./-]+)", (scaffold / name).read_text())
+    assert calls and {c for c in calls} <= targets, (calls, targets)
+    assert "cron" in str(yaml.safe_load((scaffold / "github/workflows/taeglich.yml").read_text())[True]["schedule"])
+    ignored = (scaffold / "gitignore").read_text().split()
+    assert {"/site/", "/.venv/"} <= set(ignored)   # the first commit and every later one leave them out
