@@ -55,6 +55,22 @@ def test_a_mistake_in_a_shared_file_names_that_file_and_line(quarter):
     assert any(m.startswith(f"{SHARED}/jugendamt.yml, Zeile 3") and "emial" in m for m in found), found
 
 
+def test_the_check_shows_the_shared_file_s_line_under_its_message(quarter, capsys):
+    import datetime as dt
+    from sites import DAY
+    from stadtteil.cli import check
+    config = quarter / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "# partners_from: [../bottrop-gemeinsam/partners]", f"partners_from: [{SHARED}]"), encoding="utf-8")
+    assert check(config, today=dt.date.fromisoformat(DAY)) == 0
+    shared = quarter.parent / "gemeinsam" / "partners" / "jugendamt.yml"
+    shared.write_text(JUGENDAMT.replace("kind: stadt", "kind: stadt\nemial: x@bottrop.de"), encoding="utf-8")
+    capsys.readouterr()
+    assert check(config, today=dt.date.fromisoformat(DAY)) == 1
+    report = capsys.readouterr().err
+    assert f"{SHARED}/jugendamt.yml\n  Zeile 3" in report and "emial: x@bottrop.de" in report, report
+
+
 def test_ids_are_unique_across_sources_and_a_clash_names_both_files(quarter):
     (quarter / "partners" / "jugendamt.yml").write_text(JUGENDAMT, encoding="utf-8")
     found = mistakes(quarter)

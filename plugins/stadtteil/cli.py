@@ -68,7 +68,8 @@ def gather(config_file: Path, today: dt.date | None = None) -> Checked:
     from .pipeline import Site, SiteError, build_date
 
     config = site_config(config_file)
-    sources = Sources(config.root, config.docs_dir)
+    from .shared_partners import OPTION, names
+    sources = Sources(config.root, config.docs_dir, names(config.options.get(OPTION)))
     errors: list[DataError] = []
     try:
         today = today or build_date(config.options.get("today"))

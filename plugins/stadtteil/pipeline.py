@@ -36,6 +36,7 @@ from . import sanitize
 from .errors import DataError, DataErrors
 from .feeds import FeedSettings
 from .inputs import MAX_MARKDOWN_BYTES, site_inputs
+from . import shared_partners
 from .upgrade import version_problems
 from .loader import Project, check_calendar, check_helplines, load_project
 from .models import Settings
@@ -252,7 +253,8 @@ class Site:
 
     def data_errors(self) -> DataErrors:
         """The mistakes found, with their notes, reported with the lines they stand in."""
-        return DataErrors(self.errors, self.notes, root=self.root, docs_dir=self.config.docs_dir)
+        return DataErrors(self.errors, self.notes, root=self.root, docs_dir=self.config.docs_dir,
+                          shared=shared_partners.names(self.config.options.get(shared_partners.OPTION)))
 
     def site_rules(self) -> None:
         """Rules of the whole site, after the data is known to be right."""

@@ -41,6 +41,16 @@ class SharedFolder:
     path: Path
 
 
+def names(value: Any) -> list[str]:
+    """The folder names as messages show them (for the excerpt of a shared file's line)."""
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [_name(v) for v in values if isinstance(v, str) and v.strip()]
+
+
+def _name(raw: str) -> str:
+    return PurePosixPath(raw.strip().replace("\\", "/")).as_posix().rstrip("/")
+
+
 def folders(root: Path, value: Any, errors: ErrorCollector, config_file: str = _WHERE) -> list[SharedFolder]:
     """The shared folders the option names, each checked: relative, existing, a real folder (no link),
     not the site's own ``partners/``; every problem is a mistake in the configuration."""
@@ -54,7 +64,7 @@ def folders(root: Path, value: Any, errors: ErrorCollector, config_file: str = _
     root = Path(os.path.abspath(root))
     found: list[SharedFolder] = []
     for raw in value:
-        name = PurePosixPath(raw.strip().replace("\\", "/")).as_posix().rstrip("/")
+        name = _name(raw)
         if PurePosixPath(name).is_absolute() or (len(name) > 1 and name[1] == ":"):
             errors.add(config_file, None, f"Der gemeinsame Ordner „{raw}“ ist als fester Pfad angegeben; auf einem "
                        "anderen Rechner (oder im Bau auf GitHub/GitLab) gibt es ihn so nicht.", _OPTION_HINT, field=OPTION)
