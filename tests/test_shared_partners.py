@@ -121,3 +121,26 @@ def test_the_shared_folder_keeps_the_input_rules(quarter, tmp_path):
     assert any("fester Pfad" in m for m in mistakes(quarter, (str(shared),)))
     os.symlink(shared, quarter.parent / "verknuepft")
     assert any("Verknüpfung" in m for m in mistakes(quarter, ("../verknuepft",)))
+
+
+def test_a_shared_partner_appears_in_every_language_of_the_site(tmp_path):
+    import datetime as dt
+    import shutil
+    from sites import DAY, MINI
+    from stadtteil import cli
+    from stadtteil.pipeline import Site
+    site = tmp_path / "mini"
+    shutil.copytree(MINI, site, ignore=shutil.ignore_patterns(".cache", "site"))
+    shared = tmp_path / "gemeinsam" / "partners"
+    shared.mkdir(parents=True)
+    (shared / "jugendamt.yml").write_text(
+        "name: {de: Jugendamt Bottrop, en: Youth Welfare Office Bottrop, tr: Bottrop Gençlik Dairesi}\n"
+        "kind: stadt\ntopics: [familie]\n", encoding="utf-8")
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - stadtteil:\n", f"  - stadtteil:\n      partners_from: [{SHARED}]\n"), encoding="utf-8")
+    prepared = Site.prepare(cli.site_config(config), dt.date.fromisoformat(DAY))
+    for lang, name in (("de", "Jugendamt Bottrop"), ("en", "Youth Welfare Office Bottrop"),
+                       ("tr", "Bottrop Gençlik Dairesi")):
+        pages = {p.src: p.markdown for p in prepared.outputs(lang).pages}
+        assert name in pages["hilfe-finden/index.md"] and name in pages["hilfe-finden/jugendamt.md"], lang
