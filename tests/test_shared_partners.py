@@ -144,3 +144,34 @@ def test_a_shared_partner_appears_in_every_language_of_the_site(tmp_path):
                        ("tr", "Bottrop Gençlik Dairesi")):
         pages = {p.src: p.markdown for p in prepared.outputs(lang).pages}
         assert name in pages["hilfe-finden/index.md"] and name in pages["hilfe-finden/jugendamt.md"], lang
+
+
+def test_shared_places_are_read_unique_and_shown_with_their_line(quarter, capsys):
+    import datetime as dt
+    from sites import DAY
+    from stadtteil.cli import check
+    places = quarter.parent / "gemeinsam" / "orte.yml"
+    places.write_text("locations:\n  berufskolleg:\n    name: Berufskolleg Bottrop\n"
+                      "    address: {street: Paßstraße 1, postcode: \"46236\", city: Bottrop}\n", encoding="utf-8")
+    offer = quarter / "offers" / "beispiel.yml"
+    offer.write_text(offer.read_text(encoding="utf-8").replace("contact: team", "contact: team\nlocation: berufskolleg"),
+                     encoding="utf-8")
+    project = load_project(quarter, places_from=["../gemeinsam/orte.yml"], partners_from=[SHARED])
+    assert project.location("berufskolleg").name["de"] == "Berufskolleg Bottrop"
+    assert project.location("stadtteilbuero").name["de"] == "Stadtteilbüro Eigen"   # office.yml's own stay
+    assert any("Ort „berufskolleg“ ist unbekannt" in m for m in mistakes(quarter))   # without the option
+    # The same id in office.yml and the shared file: one message naming both.
+    places.write_text("locations:\n  stadtteilbuero: {name: Anderes Büro}\n", encoding="utf-8")
+    with pytest.raises(DataErrors) as caught:
+        load_project(quarter, places_from=["../gemeinsam/orte.yml"], partners_from=[SHARED])
+    assert any(e.file == "../gemeinsam/orte.yml" and e.line == 2 and "office.yml, Zeile" in e.message
+               for e in caught.value.errors), caught.value.errors
+    # A mistake in the shared file: its name, line, and the line itself in the check's report.
+    places.write_text("locations:\n  berufskolleg:\n    name: Berufskolleg Bottrop\n    adresse: x\n", encoding="utf-8")
+    config = quarter / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "# partners_from: [../bottrop-gemeinsam/partners]",
+        f"partners_from: [{SHARED}]\n      places_from: [../gemeinsam/orte.yml]"), encoding="utf-8")
+    assert check(config, today=dt.date.fromisoformat(DAY)) == 1
+    report = capsys.readouterr().err
+    assert "../gemeinsam/orte.yml\n  Zeile 4" in report and "adresse: x" in report, report

@@ -68,8 +68,9 @@ def gather(config_file: Path, today: dt.date | None = None) -> Checked:
     from .pipeline import Site, SiteError, build_date
 
     config = site_config(config_file)
-    from .shared_partners import OPTION, names
-    sources = Sources(config.root, config.docs_dir, names(config.options.get(OPTION)))
+    from .shared_partners import OPTION, PLACES_OPTION, names
+    sources = Sources(config.root, config.docs_dir,
+                      names(config.options.get(OPTION)) + names(config.options.get(PLACES_OPTION)))
     errors: list[DataError] = []
     try:
         today = today or build_date(config.options.get("today"))
@@ -237,7 +238,8 @@ def translations_report(config_file: Path, output: str, summary: bool) -> int:
     from .translations import as_json, format_text, report
     config = site_config(config_file)
     try:
-        project = load_project(config.root, settings_of(config.options), config.options.get("partners_from"))
+        project = load_project(config.root, settings_of(config.options), config.options.get("partners_from"),
+                               config.options.get("places_from"))
     except DataErrors as exc:
         print(DataErrors(exc.errors, exc.notes, root=config.root, docs_dir=config.docs_dir).report(), file=sys.stderr)
         return 1

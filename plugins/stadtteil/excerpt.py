@@ -92,6 +92,9 @@ class Sources:
 
     def _path(self, file: str) -> Path | None:
         base = self.root
+        if file in self.shared:   # a shared file itself (places_from)
+            path = Path(os.path.normpath(self.root / file))
+            return None if os.path.islink(path) else path
         folder = next((s for s in self.shared if file.startswith(s + "/")), None)
         if folder is not None:
             base, file = Path(os.path.normpath(self.root / folder)), file[len(folder) + 1:]

@@ -225,7 +225,8 @@ class Site:
         # A site written for another data format says which command moves it (upgrade.py).
         errors += version_problems(config.options, config.config_file)
         try:
-            self.project = load_project(self.root, self.settings, config.options.get("partners_from"))
+            self.project = load_project(self.root, self.settings, config.options.get("partners_from"),
+                                        config.options.get("places_from"))
             self.calendar_warnings = check_calendar(self.project, self.today)
             self.warnings += self.calendar_warnings
             self.notices += check_helplines(self.project, self.today)
@@ -254,7 +255,8 @@ class Site:
     def data_errors(self) -> DataErrors:
         """The mistakes found, with their notes, reported with the lines they stand in."""
         return DataErrors(self.errors, self.notes, root=self.root, docs_dir=self.config.docs_dir,
-                          shared=shared_partners.names(self.config.options.get(shared_partners.OPTION)))
+                          shared=shared_partners.names(self.config.options.get(shared_partners.OPTION))
+                          + shared_partners.names(self.config.options.get(shared_partners.PLACES_OPTION)))
 
     def site_rules(self) -> None:
         """Rules of the whole site, after the data is known to be right."""

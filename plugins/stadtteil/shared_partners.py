@@ -164,3 +164,53 @@ def merged(shared: Document, local: Document) -> Document:
     positions = {p: v for p, v in local.positions.items() if p and p[0] != EXTENDS}
     keys = {p: v for p, v in local.key_positions.items() if p and p[0] != EXTENDS}
     return Document(local.file, data, positions, keys, list(local.failed))
+
+
+# --- shared places (plugin option ``places_from``) ------------------------------------------------------
+
+PLACES_OPTION = "places_from"
+_PLACES_HINT = ("Tragen Sie unter „places_from“ eine Liste von Dateien ein, relativ zum Ordner der Website, zum "
+                "Beispiel  places_from: [../bottrop-gemeinsam/orte.yml]  (siehe docs/datenformat.md).")
+
+
+def place_files(root: Path, value: Any, errors: ErrorCollector, config_file: str = _WHERE) -> list[SharedFolder]:
+    """The shared place files the option names, each checked like a shared folder: relative, existing,
+    a plain file (no link)."""
+    if value in (None, [], ""):
+        return []
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        errors.add(config_file, None, "„places_from“ muss eine Liste von Dateien sein.", _PLACES_HINT,
+                   field=PLACES_OPTION)
+        return []
+    root = Path(os.path.abspath(root))
+    found = []
+    for raw in values:
+        name = _name(raw)
+        if PurePosixPath(name).is_absolute() or (len(name) > 1 and name[1] == ":"):
+            errors.add(config_file, None, f"Die gemeinsame Orte-Datei „{raw}“ ist als fester Pfad angegeben.",
+                       _PLACES_HINT, field=PLACES_OPTION)
+            continue
+        path = Path(os.path.normpath(root / name))
+        try:
+            info = os.lstat(path)
+        except OSError:
+            errors.add(config_file, None, f"Die gemeinsame Orte-Datei „{raw}“ gibt es nicht.",
+                       "Prüfen Sie den Pfad (bei einem Git-Submodul: git submodule update --init).",
+                       field=PLACES_OPTION)
+            continue
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+            errors.add(config_file, None, f"„{raw}“ ist keine gewöhnliche Datei (sondern z. B. eine Verknüpfung) "
+                       "und wird nicht gelesen.", "Tragen Sie die Datei selbst ein.", field=PLACES_OPTION)
+            continue
+        found.append(SharedFolder(name, path))
+    return found
+
+
+def place_clash(errors: ErrorCollector, place_id: str, first: str, first_line: int | None,
+                second: Document) -> None:
+    line, column = second.key_line(("locations", place_id))
+    where = f"{first}, Zeile {first_line}" if first_line else first
+    errors.add(second.file, line, f"Den Ort „{place_id}“ gibt es schon ({where}).",
+               "Jede Kennung eines Ortes darf nur einmal vorkommen, über office.yml und alle gemeinsamen "
+               "Orte-Dateien hinweg: benennen Sie einen der beiden um.", column=column)

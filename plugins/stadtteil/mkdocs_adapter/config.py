@@ -47,6 +47,8 @@ class StadtteilConfig(Config):
     # City-wide partner files kept once: folders (relative to mkdocs.yml) read like partners/
     # (shared_partners.py, docs/datenformat.md). Checked by the core with German messages.
     partners_from = c.Optional(c.Type(list))
+    # City-wide places (the `locations` of office.yml) kept once: files read like that section.
+    places_from = c.Optional(c.Type(list))
     # The data format the site is written for (upgrade.py); `stadtteil upgrade` moves it on.
     format_version = c.Optional(c.Type(int))
 
