@@ -3,8 +3,9 @@
 End to end and kept fast: the wheel is built once (without downloading: this venv's setuptools and
 setuptools-scm) from a clean copy of the engine's sources tagged v7.1.0; a fresh virtual environment gets
 it with `pip install --no-deps --no-index` and reuses this venv's dependencies through a .pth file (never
-the working tree: its editable install is not on that path, and the test says so). Both quarters are
-made and built once, by their own Makefiles, in the module fixture; the tests look at what came out.
+the working tree: its editable install is not on that path, and the test says so). The city-wide partners
+are a Git repository: quarter A has it as a submodule, quarter B beside itself. Both quarters are made and
+built once, by their own Makefiles, in the module fixture; the tests look at what came out.
 """
 
 import os
@@ -21,8 +22,7 @@ from sites import DAY
 
 REPO = Path(__file__).resolve().parent.parent
 TAG = "7.1.0"
-JUGENDAMT = """# yaml-language-server: $schema=../../bottrop-quartier-a/schema/partner.schema.json
-name: Jugendamt Bottrop
+JUGENDAMT = """name: Jugendamt Bottrop
 kind: stadt
 topics: [familie]
 phone: "02041 70-3333"
@@ -75,17 +75,26 @@ def world(tmp_path_factory):
     wheel = dist / f"stadtteil-{TAG}-py3-none-any.whl"
     run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)], env=clean_env())
 
-    shared = base / "bottrop-gemeinsam" / "partners"
-    shared.mkdir(parents=True)
-    (shared / "jugendamt.yml").write_text(JUGENDAMT, encoding="utf-8")
+    # The city-wide partners: a Git repository of their own. Quarter A has it as a submodule, quarter B
+    # beside itself (the two ways docs/datenformat.md describes).
+    shared_repo = base / "bottrop-gemeinsam"
+    (shared_repo / "partners").mkdir(parents=True)
+    (shared_repo / "partners" / "jugendamt.yml").write_text(JUGENDAMT, encoding="utf-8")
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@localhost", "-c", "protocol.file.allow=always"]
+    run([*git, "init", "-q"], cwd=shared_repo)
+    run([*git, "add", "-A"], cwd=shared_repo)
+    run([*git, "commit", "-q", "-m", "Stadtweite Partner"], cwd=shared_repo)
     quarters = {}
-    for key, name in (("a", "Stadtteilbüro Eigen"), ("b", "Stadtteilbüro Fuhlenbrock")):
+    for key, name, shared in (("a", "Stadtteilbüro Eigen", "gemeinsam/partners"),
+                              ("b", "Stadtteilbüro Fuhlenbrock", "../bottrop-gemeinsam/partners")):
         folder = base / f"bottrop-quartier-{key}"
         made = run([str(venv / "bin" / "stadtteil"), "new", str(folder), "--name", name], env=clean_env())
+        if key == "a":
+            run([*git, "submodule", "add", "-q", str(shared_repo), "gemeinsam"], cwd=folder)
+            run([*git, "commit", "-q", "-m", "Gemeinsame Partner als Submodul"], cwd=folder)
         config = folder / "mkdocs.yml"
         config.write_text(config.read_text(encoding="utf-8").replace(
-            "# partners_from: [../bottrop-gemeinsam/partners]", "partners_from: [../bottrop-gemeinsam/partners]"),
-            encoding="utf-8")
+            "# partners_from: [../bottrop-gemeinsam/partners]", f"partners_from: [{shared}]"), encoding="utf-8")
         offer = folder / "offers" / "beispiel.yml"
         offer.write_text(offer.read_text(encoding="utf-8").replace("partners: [stadt]", "partners: [stadt, jugendamt]"),
                          encoding="utf-8")
@@ -148,7 +157,8 @@ def test_new_makes_a_whole_site_repository_with_the_engine_pinned(world):
     active = [line for line in (folder / "requirements.txt").read_text().splitlines() if not line.startswith("#")]
     assert active == [f"stadtteil=={TAG}"]
     log = run(["git", "log", "--format=%s"], cwd=folder).stdout.splitlines()
-    assert log == ["Neue Website angelegt mit stadtteil new"]
+    assert log[-1] == "Neue Website angelegt mit stadtteil new"   # (then the test's submodule commit)
+    assert "gemeinsam" in run(["git", "submodule", "status"], cwd=folder).stdout
     assert "make site" in world["quarters"]["a"]["made"].stdout
     # The README says how to install the engine in its three forms and how to upgrade.
     readme = (folder / "README.md").read_text()
