@@ -160,6 +160,7 @@ def test_new_makes_a_whole_site_repository_with_the_engine_pinned(world):
     assert log[-1] == "Neue Website angelegt mit stadtteil new"   # (then the test's submodule commit)
     assert "gemeinsam" in run(["git", "submodule", "status"], cwd=folder).stdout
     assert "make site" in world["quarters"]["a"]["made"].stdout
+    assert "keine veröffentlichte Version" not in world["quarters"]["a"]["made"].stderr   # 7.1.0 has its tag
     # The README says how to install the engine in its three forms and how to upgrade.
     readme = (folder / "README.md").read_text()
     for words in ("stadtteil==1.2.0", "git+https://", "file:///", "make upgrade VERSION=", "partners_from"):

@@ -224,6 +224,10 @@ def new_site(folder: Path, name: str, carrier: str, city: str, git: bool = True)
     note = scaffold.first_commit(folder) if git else None
     if note:
         print(f"Hinweis: {note}", file=sys.stderr)
+    if not scaffold.released(scaffold.engine_version()):
+        print(f"Hinweis: Die Programmversion {scaffold.engine_version()} ist keine veröffentlichte Version (kein "
+              "Git-Tag); requirements.txt nennt sie trotzdem. Tragen Sie dort eine Version mit Tag oder den Weg zur "
+              "Wheel-Datei ein (README.md, „Das Programm: eine feste Version“).", file=sys.stderr)
     print(f"Neue Website in {folder}/ angelegt (Programmversion {scaffold.engine_version()}). Weiter mit:\n"
           f"  cd {folder}\n  make site      (richtet alles ein und baut die Website)\n"
           "  make test      (baut und prüft sie)\nZuerst alle PLATZHALTER ersetzen: siehe README.md.")

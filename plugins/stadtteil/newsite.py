@@ -32,6 +32,12 @@ def engine_version() -> str:
         return "0.0.0"
 
 
+def released(version: str) -> bool:
+    """A version made from a tag (1.2.0), not a development build (0.1.dev5+g1a2b3c) or the fallback."""
+    import re
+    return bool(re.fullmatch(r"\d+(\.\d+)*", version)) and version != "0.0.0"
+
+
 def target_name(rel: str) -> str:
     first, _, rest = rel.partition("/")
     return ("." + first if first in DOTTED else first) + ("/" + rest if rest else "")
