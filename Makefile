@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test check bench clean bericht
+.PHONY: site serve test check bench dist clean bericht
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,5 +53,12 @@ test: $(STAMP) node_modules/.package-lock.json
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --reps 3
 
+## dist: the engine as a package (wheel and sdist in dist/), versioned by the Git tag (git tag v1.2.0);
+## a quarter's site pins it in its requirements.txt (README.md, „Ein neues Quartier“)
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
+	@ls dist
+
 clean:
-	rm -rf site site.new site.old site.weg .site.lock .pytest_cache
+	rm -rf dist build site site.new site.old site.weg .site.lock .pytest_cache

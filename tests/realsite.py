@@ -13,4 +13,8 @@ def without_placeholders(project: Path) -> Path:
     office = project / "office.yml"
     office.write_text(office.read_text(encoding="utf-8").replace("@example.org", "@testbuero-mitte.de")
                       .replace("Vorname Nachname", "Erika Beispiel"), encoding="utf-8")
+    nginx = project / "deploy" / "nginx.conf"   # the server configuration names the real host too
+    if nginx.is_file():
+        nginx.write_text(nginx.read_text(encoding="utf-8").replace("www.gemeinsam-in-batenbrock.example",
+                                                                   "www.testbuero-mitte.de"), encoding="utf-8")
     return project

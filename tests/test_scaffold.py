@@ -12,7 +12,12 @@ def run(*args, cwd=None, env=None):
 
 def test_new_site_checks_and_builds_with_the_same_enforcement(tmp_path):
     folder = tmp_path / "neustadt"
-    assert run("new", str(folder), "--name", "Stadtteilbüro Neustadt", "--city", "Gladbeck").returncode == 0
+    made = run("new", str(folder), "--name", "Stadtteilbüro Neustadt", "--city", "Gladbeck")
+    assert made.returncode == 0
+    # The working tree's engine is a development build: the new site is told its pin is no release.
+    from stadtteil.newsite import engine_version, released
+    assert released(engine_version()) == ("keine veröffentlichte Version" not in made.stderr)
+    assert released("1.2.0") and not released("0.1.dev5+g1a2b3c") and not released("0.0.0")
     for path in ("mkdocs.yml", "office.yml", "offers/beispiel.yml", "partners/stadt.yml", "content/index.md",
                  "consent/withdrawn.yml", "schema/offer.schema.json", ".gitignore"):
         assert (folder / path).is_file(), path

@@ -51,3 +51,9 @@ def test_schema_catches_a_typo_as_the_editor_would():
     data = {"titel": "Nähtreff", "category": "begegnung", "schedule": [{"weekly": ["dienstag"]}]}
     messages = " ".join(e.message for e in schema.iter_errors(data))
     assert "titel" in messages and "dienstag" in messages
+
+
+def test_a_quarters_change_to_a_shared_partner_passes_the_schema_a_partner_without_name_does_not():
+    schema = jsonschema.Draft202012Validator(__import__("json").loads(render("partner")))
+    assert not list(schema.iter_errors({"extends": "jugendamt", "phone": "02041 70-4444"}))
+    assert "'name' is a required property" in " ".join(e.message for e in schema.iter_errors({"kind": "stadt"}))

@@ -68,7 +68,9 @@ def gather(config_file: Path, today: dt.date | None = None) -> Checked:
     from .pipeline import Site, SiteError, build_date
 
     config = site_config(config_file)
-    sources = Sources(config.root, config.docs_dir)
+    from .shared_partners import OPTION, PLACES_OPTION, names
+    sources = Sources(config.root, config.docs_dir,
+                      names(config.options.get(OPTION)) + names(config.options.get(PLACES_OPTION)))
     errors: list[DataError] = []
     try:
         today = today or build_date(config.options.get("today"))
@@ -217,29 +219,23 @@ def build(config_file: Path, site_dir: Path, strict: bool) -> int:
     return 0
 
 
-SCAFFOLD = Path(__file__).parent / "scaffold"
-
-
-def new_site(folder: Path, name: str, carrier: str, city: str) -> int:
-    """A complete, working site for another neighbourhood, with the same enforcement."""
+def new_site(folder: Path, name: str, carrier: str, city: str, git: bool = True) -> int:
+    """A complete site repository for another neighbourhood, with the same enforcement (scaffold.py)."""
+    from . import newsite as scaffold
     if folder.exists() and any(folder.iterdir()):
         print(f"Der Ordner {folder} ist nicht leer; bitte einen neuen Ordner angeben.", file=sys.stderr)
         return 1
-    from .schedule import TZ
-    from .schema import write_all
-    today = dt.datetime.now(TZ).date().isoformat()
-    for source in sorted(SCAFFOLD.rglob("*")):
-        if source.is_dir() or "__pycache__" in source.parts:
-            continue
-        rel = source.relative_to(SCAFFOLD).as_posix().replace("gitignore", ".gitignore")
-        target = folder / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = source.read_text(encoding="utf-8")
-        for key, value in (("__NAME__", name), ("__CARRIER__", carrier), ("__CITY__", city), ("__TODAY__", today)):
-            text = text.replace(key, value)
-        target.write_text(text, encoding="utf-8")
-    write_all(folder / "schema")
-    print(f"Neue Website in {folder}/ angelegt. Weiter mit:\n  cd {folder}\n  stadtteil check\n  mkdocs serve")
+    scaffold.write_site(folder, name, carrier, city)
+    note = scaffold.first_commit(folder) if git else None
+    if note:
+        print(f"Hinweis: {note}", file=sys.stderr)
+    if not scaffold.released(scaffold.engine_version()):
+        print(f"Hinweis: Die Programmversion {scaffold.engine_version()} ist keine veröffentlichte Version (kein "
+              "Git-Tag); requirements.txt nennt sie trotzdem. Tragen Sie dort eine Version mit Tag oder den Weg zur "
+              "Wheel-Datei ein (README.md, „Das Programm: eine feste Version“).", file=sys.stderr)
+    print(f"Neue Website in {folder}/ angelegt (Programmversion {scaffold.engine_version()}). Weiter mit:\n"
+          f"  cd {folder}\n  make site      (richtet alles ein und baut die Website)\n"
+          "  make test      (baut und prüft sie)\nZuerst alle PLATZHALTER ersetzen: siehe README.md.")
     return 0
 
 
@@ -251,7 +247,8 @@ def translations_report(config_file: Path, output: str, summary: bool) -> int:
     from .translations import as_json, format_text, report
     config = site_config(config_file)
     try:
-        project = load_project(config.root, settings_of(config.options))
+        project = load_project(config.root, settings_of(config.options), config.options.get("partners_from"),
+                               config.options.get("places_from"))
     except DataErrors as exc:
         print(DataErrors(exc.errors, exc.notes, root=config.root, docs_dir=config.docs_dir).report(), file=sys.stderr)
         return 1
@@ -288,6 +285,8 @@ def report(config_file: Path, year: int, out: Path | None) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="stadtteil", description="Website des Stadtteilbüros prüfen und bauen.")
+    from .newsite import engine_version
+    parser.add_argument("--version", action="version", version=f"stadtteil {engine_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     p_check = sub.add_parser("check", help="Nur die Daten prüfen (schnell).")
     p_check.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
@@ -304,6 +303,12 @@ def main(argv: list[str] | None = None) -> int:
     p_new.add_argument("--name", default="Stadtteilbüro Neustadt")
     p_new.add_argument("--carrier", default="Träger e.V.")
     p_new.add_argument("--city", default="Bottrop")
+    p_upgrade = sub.add_parser("upgrade", help="Auf eine neue Programmversion wechseln und die Daten anpassen.")
+    p_upgrade.add_argument("--version", default="", help="die neue Version (leer: nur die Daten anpassen)")
+    p_upgrade.add_argument("--pip-options", default="", help="weitere Optionen für pip, z. B. --find-links ../dist")
+    p_upgrade.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
+    p_migrate = sub.add_parser("migrate", help="(von upgrade aufgerufen) Daten auf das Format dieser Version bringen.")
+    p_migrate.add_argument("-f", "--config-file", default="mkdocs.yml", type=Path)
     p_hash = sub.add_parser("consent-hash", help="Prüfsumme (sha256) eines Bildes für seine Einwilligung ausgeben.")
     p_hash.add_argument("image", type=Path)
     p_tr = sub.add_parser("translations", help="Bericht: was ist in welcher Sprache noch nicht übersetzt?")
@@ -322,6 +327,12 @@ def main(argv: list[str] | None = None) -> int:
         return report(args.config_file.resolve(), args.jahr, args.output.resolve() if args.output else None)
     if args.command == "new":
         return new_site(args.folder, args.name, args.carrier, args.city)
+    if args.command == "upgrade":
+        from .upgrade import upgrade
+        return upgrade(args.config_file.resolve(), args.version.strip(), args.pip_options)
+    if args.command == "migrate":
+        from .upgrade import migrate_command
+        return migrate_command(args.config_file.resolve())
     if args.command == "consent-hash":
         import hashlib
         if not args.image.is_file():

@@ -101,11 +101,11 @@ class DataErrors(Exception):
     line with a caret under it (excerpt.py); without it the report names file and line only."""
 
     def __init__(self, errors: Iterable[DataError], notes: Iterable[Notice] = (),
-                 root: Path | str | None = None, docs_dir: Path | str | None = None):
+                 root: Path | str | None = None, docs_dir: Path | str | None = None, shared: Iterable[str] = ()):
         # Deduplicate (the same problem can be seen from two checks) and sort for a stable report.
         self.errors = sorted(set(errors), key=lambda e: (e.file, e.line or 0, e.column or 0, e.message))
         self.notes = list(dict.fromkeys(notes))
-        self.root, self.docs_dir = root, docs_dir
+        self.root, self.docs_dir, self.shared = root, docs_dir, tuple(shared)
         super().__init__(self.report())
 
     def report(self) -> str:
@@ -116,7 +116,7 @@ class DataErrors(Exception):
         sources = None
         if self.root is not None:
             from .excerpt import Sources
-            sources = Sources(self.root, self.docs_dir)
+            sources = Sources(self.root, self.docs_dir, self.shared)
         for index, e in enumerate(self.errors):
             lines.append(f"  • {e.format()}")
             if sources is not None:

@@ -20,6 +20,7 @@ import re
 import stat
 import unicodedata
 from pathlib import Path
+from typing import Iterable
 
 from .inputs import MAX_MARKDOWN_BYTES, open_plain
 
@@ -81,17 +82,28 @@ class Sources:
     ``root``: the project folder the messages' file names start from; ``docs_dir``: the folder the
     names „content/…“ stand for (the hand-written pages), when it is not ``root/content``."""
 
-    def __init__(self, root: Path | str, docs_dir: Path | str | None = None) -> None:
+    def __init__(self, root: Path | str, docs_dir: Path | str | None = None, shared: Iterable[str] = ()) -> None:
         self.root = Path(os.path.abspath(root))
         self.docs_dir = Path(os.path.abspath(docs_dir)) if docs_dir else None
+        # The shared partner folders the configuration names (``../gemeinsam/partners``): the only
+        # places outside the project a message's file may stand (shared_partners.py).
+        self.shared = tuple(name.rstrip("/") for name in shared)
         self._lines: dict[str, list[str] | None] = {}
 
     def _path(self, file: str) -> Path | None:
+        base = self.root
+        if file in self.shared:   # a shared file itself (places_from)
+            path = Path(os.path.normpath(self.root / file))
+            return None if os.path.islink(path) else path
+        folder = next((s for s in self.shared if file.startswith(s + "/")), None)
+        if folder is not None:
+            base, file = Path(os.path.normpath(self.root / folder)), file[len(folder) + 1:]
+            if os.path.islink(base):
+                return None
         name = Path(file)
         if name.is_absolute() or ".." in name.parts:
             return None
-        base = self.root
-        if self.docs_dir is not None and name.parts[:1] == ("content",):
+        if folder is None and self.docs_dir is not None and name.parts[:1] == ("content",):
             base, name = self.docs_dir, Path(*name.parts[1:]) if len(name.parts) > 1 else Path()
         # Every step below the project folder must be a real folder or file, not a link.
         current = base

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ErrorCollector, Notice
 from .formatting import slug as _slug_suggestion
+from . import shared_partners
 from .inputs import DATA_FILES, DATA_FOLDERS, outside_links, outside_root
 from .validation_messages import guide_for, translate
 from .models import Event, Helpline, Location, Office, Offer, Partner, Settings
@@ -167,8 +168,11 @@ def _load_office(root: Path, errors: ErrorCollector,
     return (office if not problems else None), doc
 
 
-def load_project(root: Path | str, settings: Settings | None = None) -> Project:
-    """Read and check all data below ``root``. Raises ``DataErrors`` listing every mistake."""
+def load_project(root: Path | str, settings: Settings | None = None, partners_from: Any = None,
+                 places_from: Any = None) -> Project:
+    """Read and check all data below ``root``, the partner files of the shared folders ``partners_from``
+    names and the places of the shared files ``places_from`` names (shared_partners.py). Raises
+    ``DataErrors`` listing every mistake."""
     root = Path(root)
     settings = settings or Settings()
     errors = ErrorCollector()
@@ -181,6 +185,7 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
     items: dict[str, dict[str, Item]] = {"offers": {}, "events": {}, "partners": {}, "helplines": {}}
     unreadable: set[str] = set()   # partner files that could not be read: their ids are not „unknown“
     models = {"offers": Offer, "events": Event, "partners": Partner, "helplines": Helpline}
+    overrides: dict[str, tuple[Document, list, Path]] = {}   # local files that extend a shared partner
     for folder, model in models.items():
         for item_id, path, name in _collect_files(root, folder, errors, refused):
             doc, problems = load_file(path, name)
@@ -192,14 +197,22 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
                 if folder == "partners":
                     unreadable.add(item_id)
                 continue
+            if folder == "partners" and shared_partners.extends_of(doc) is not None:
+                overrides[item_id] = (doc, problems, path)
+                continue
             record = _validate(doc, model, errors)
             items[folder][item_id] = Item(item_id, record if not problems else None, doc, path)
+    _add_shared_partners(root, partners_from, items, overrides, unreadable, errors)
+    places = _shared_places(root, places_from, office_doc, errors)
+    if office is not None and places:
+        office = office.model_copy(update={"locations": {**{k: v for k, (v, _) in places.items()},
+                                                         **office.locations}})
 
     if office is not None:
         _check_office(office, office_doc, errors)
     # A file that cannot be read has its own message; what refers to it is not reported again.
     office_unreadable = office_doc is None and any(e.file.endswith("office.yml") for e in errors.errors)
-    _check_references(items, office_doc, settings, errors, unreadable, office_unreadable)
+    _check_references(items, office_doc, settings, errors, unreadable, office_unreadable, set(places))
     _check_named_files(root, items, errors)
     errors.raise_if_any()
     assert office is not None
@@ -210,11 +223,89 @@ def load_project(root: Path | str, settings: Settings | None = None) -> Project:
                       helplines={k: v.model for k, v in items["helplines"].items()})
     project.sources[("office", "office")] = office_doc
     project.paths["office"] = root / office_doc.file
+    for name, (_, doc) in places.items():
+        project.sources[("places", doc.file)] = doc
     for folder, records in items.items():
         for item_id, item in records.items():
             project.sources[(folder, item_id)] = item.doc
             project.paths[f"{folder}/{item_id}"] = item.path
     return project
+
+
+def _add_shared_partners(root: Path, partners_from: Any, items: dict[str, dict[str, Item]],
+                         overrides: dict[str, tuple[Document, list, Path]], unreadable: set[str],
+                         errors: ErrorCollector) -> None:
+    """The partners of the shared folders into ``items["partners"]``: ids unique across every source,
+    a local file with ``extends`` laid over the shared partner it names."""
+    shared: dict[str, Item] = {}
+    for folder in shared_partners.folders(root, partners_from, errors):
+        refused = shared_partners.refused_files(folder, errors)
+        for item_id, path, name in _collect_files(root, folder.name, errors, refused):
+            if item_id in shared:
+                shared_partners.clash(errors, item_id, shared[item_id].doc.file, name)
+                continue
+            doc, problems = load_file(path, name)
+            errors.extend(problems)
+            if doc is None:
+                errors.note(name, UNREADABLE_NOTES["partners"].format(id=item_id))
+                unreadable.add(item_id)
+                continue
+            if shared_partners.extends_of(doc) is not None:
+                shared_partners.in_shared_file(errors, doc)
+                continue
+            record = _validate(doc, Partner, errors)
+            shared[item_id] = Item(item_id, record if not problems else None, doc, path)
+    for item_id, item in shared.items():
+        local = items["partners"].get(item_id)
+        if local is not None:
+            shared_partners.local_clash(errors, item_id, item.doc.file, local.doc.file)
+        else:
+            items["partners"][item_id] = item
+    for item_id, (doc, problems, path) in overrides.items():
+        base = shared_partners.check_extends(errors, doc, item_id, {k: v.doc.file for k, v in shared.items()})
+        if base is None:
+            unreadable.add(item_id)   # reported once; references to it are not „unknown“ as well
+            continue
+        if shared[base].model is None or problems:
+            continue   # the shared file's own mistakes are reported there; the override waits for them
+        combined = shared_partners.merged(shared[base].doc, doc)
+        record = _validate(combined, Partner, errors)
+        items["partners"][item_id] = Item(item_id, record, combined, path)
+
+
+class _SharedPlaces(BaseModel):
+    """A shared place file: the same ``locations`` section as in office.yml, nothing else."""
+    model_config = {"extra": "forbid"}
+    locations: dict[str, Location] = {}
+
+
+def _shared_places(root: Path, places_from: Any, office_doc: Document | None,
+                   errors: ErrorCollector) -> dict[str, tuple[Location, Document]]:
+    """Places of the shared place files, id → (place, its file); ids unique across office.yml and them."""
+    office_data = office_doc.data if office_doc is not None and isinstance(office_doc.data, dict) else {}
+    seen: dict[str, tuple[str, int | None]] = {OFFICE_LOCATION: ("office.yml", None)}
+    for key in office_data.get("locations") or {}:
+        seen[key] = (office_doc.file, office_doc.key_line(("locations", key))[0])
+    found: dict[str, tuple[Location, Document]] = {}
+    for entry in shared_partners.place_files(root, places_from, errors):
+        doc, problems = load_file(entry.path, entry.name)
+        errors.extend(problems)
+        if doc is None:
+            continue
+        record = _validate(doc, _SharedPlaces, errors)
+        if record is None or problems:
+            continue
+        for key, place in record.locations.items():
+            if not _ID.match(key):
+                line, col = doc.key_line(("locations", key))
+                errors.add(doc.file, line, f"Die Kennung „{key}“ ist nicht geeignet (nur Kleinbuchstaben, Ziffern "
+                           "und Bindestriche, keine Umlaute).", f"Zum Beispiel „{_slug_suggestion(key)}“.", column=col)
+            elif key in seen:
+                shared_partners.place_clash(errors, key, *seen[key], doc)
+            else:
+                seen[key] = (doc.file, doc.key_line(("locations", key))[0])
+                found[key] = (place, doc)
+    return found
 
 
 def _check_office(office: Office, doc: Document, errors: ErrorCollector) -> None:
@@ -252,11 +343,11 @@ def _raw_list(doc: Document, key: str) -> list[tuple[int | None, str]]:
 
 def _check_references(items: dict[str, dict[str, Item]], office_doc: Document | None, settings: Settings,
                       errors: ErrorCollector, unreadable: set[str] = frozenset(),
-                      office_unreadable: bool = False) -> None:
+                      office_unreadable: bool = False, shared_places: set[str] = frozenset()) -> None:
     """Check ids against each other on the raw data, so a file with other mistakes is checked too;
     not against files that could not be read (``unreadable`` partners, an unreadable office.yml)."""
     office_data = office_doc.data if office_doc and isinstance(office_doc.data, dict) else {}
-    locations = set(office_data.get("locations") or {}) | {OFFICE_LOCATION}
+    locations = set(office_data.get("locations") or {}) | {OFFICE_LOCATION} | set(shared_places)
     contacts = set(office_data.get("contacts") or {})
     partners = set(items["partners"])
     known_partners = partners | set(unreadable)

@@ -36,6 +36,8 @@ from . import sanitize
 from .errors import DataError, DataErrors
 from .feeds import FeedSettings
 from .inputs import MAX_MARKDOWN_BYTES, site_inputs
+from . import shared_partners
+from .upgrade import version_problems
 from .loader import Project, check_calendar, check_helplines, load_project
 from .models import Settings
 from .schedule import TZ
@@ -220,8 +222,11 @@ class Site:
         except ValueError as exc:
             errors.append(DataError(config.config_file, None, None, "Die Listen (categories, audiences, topics, "
                                     f"partner_kinds) im Plugin „stadtteil“ sind fehlerhaft: {exc}", ""))
+        # A site written for another data format says which command moves it (upgrade.py).
+        errors += version_problems(config.options, config.config_file)
         try:
-            self.project = load_project(self.root, self.settings)
+            self.project = load_project(self.root, self.settings, config.options.get("partners_from"),
+                                        config.options.get("places_from"))
             self.calendar_warnings = check_calendar(self.project, self.today)
             self.warnings += self.calendar_warnings
             self.notices += check_helplines(self.project, self.today)
@@ -249,7 +254,9 @@ class Site:
 
     def data_errors(self) -> DataErrors:
         """The mistakes found, with their notes, reported with the lines they stand in."""
-        return DataErrors(self.errors, self.notes, root=self.root, docs_dir=self.config.docs_dir)
+        return DataErrors(self.errors, self.notes, root=self.root, docs_dir=self.config.docs_dir,
+                          shared=shared_partners.names(self.config.options.get(shared_partners.OPTION))
+                          + shared_partners.names(self.config.options.get(shared_partners.PLACES_OPTION)))
 
     def site_rules(self) -> None:
         """Rules of the whole site, after the data is known to be right."""

@@ -60,6 +60,35 @@ def problems(root: Path, project, site_url: str | None, uid_domain: str | None,
         for doc in sorted(project.sources.values(), key=lambda d: d.file):
             found += _in_document(doc)
     found += _in_pages(root / "content")
+    found += _in_deploy(root / "deploy")
+    return found
+
+
+# A host name in a server configuration: words with dots, as nginx and Apache write them.
+_HOST_WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
+def _in_deploy(deploy: Path) -> list[str]:
+    """Server configurations (deploy/) still serving an example host: `stadtteil new` writes the
+    site's host there, www.example.org until it is known. One notice per file, at its first such line."""
+    found = []
+    if not deploy.is_dir() or deploy.is_symlink():
+        return found
+    for config in sorted(deploy.iterdir()):
+        if config.suffix in (".md",) or config.is_symlink() or not config.is_file():
+            continue
+        try:
+            lines = config.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        places = [(number, word) for number, line in enumerate(lines, 1) if not line.lstrip().startswith("#")
+                  for word in _HOST_WORD.findall(line.split("#")[0]) if "." in word and example_host(word)]
+        if places:
+            number, host = places[0]
+            more = f" (und {len(places) - 1} weitere Stellen)" if len(places) > 1 else ""
+            found.append(Notice(f"deploy/{config.name}", number, None,
+                                f"„{host}“ ist eine Beispiel-Adresse{more}.",
+                                "Tragen Sie die echte Adresse der Website ein (dieselbe wie site_url in mkdocs.yml)."))
     return found
 
 

@@ -21,6 +21,14 @@ def schema_for(kind: str) -> dict:
     schema = SCHEMAS[kind].model_json_schema(mode="validation", by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = TITLES[kind]
+    if kind == "partner":
+        # A quarter's change to a shared partner (shared_partners.py): `extends` and only the changed fields.
+        schema["properties"]["extends"] = {
+            "type": "string", "title": "Extends",
+            "description": "Kennung eines gemeinsamen Partners (partners_from), dessen Angaben diese Datei für "
+                           "das eigene Quartier ändert; dann sind keine Felder Pflicht."}
+        schema["if"] = {"required": ["extends"]}
+        schema["else"] = {"required": schema.pop("required", [])}
     return schema
 
 

@@ -47,6 +47,13 @@ class StadtteilConfig(Config):
     # The preview builds German and this one language only (never a production build).
     # STADTTEIL_PREVIEW_LANGUAGE overrides (`make serve PREVIEW=en`).
     preview_language = c.Optional(c.Type(str))
+    # City-wide partner files kept once: folders (relative to mkdocs.yml) read like partners/
+    # (shared_partners.py, docs/datenformat.md). Checked by the core with German messages.
+    partners_from = c.Optional(c.Type(list))
+    # City-wide places (the `locations` of office.yml) kept once: files read like that section.
+    places_from = c.Optional(c.Type(list))
+    # The data format the site is written for (upgrade.py); `stadtteil upgrade` moves it on.
+    format_version = c.Optional(c.Type(int))
 
 
 # Environment variables that override an option: only those the CI pipelines, `make` and the tests
