@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import bidi, csp, i18n, revisions, sanitize
+from . import bidi, csp, discovery, i18n, revisions, sanitize
 from .errors import DataErrors
 from .formatting import short_date
 from .funding import EU_STATEMENT
@@ -132,6 +132,7 @@ class Build:
         self.image_aliases: dict[str, str] = {}    # content/ paths of photos kept with re-encoded bytes
         self.german_urls: set[str] = set()        # pages of this language shown in German
         self._prepared: dict = {}
+        self._feeds: dict = {}                     # this language's feeds by (kind, key), for feed_links
         self._encoding = None
         self._content_problems: list = []
         photos = site.photos
@@ -203,6 +204,8 @@ class Build:
             encoding, self._encoding = self._encoding, None
             self.site.photos.complete(Helper.result_or(encoding, self.site.encode_photos))
         self.feed_count += len(outputs.feeds)
+        # Single dates (occurrence) are named by the pages' lists, not in any head.
+        self._feeds = {(feed.kind, feed.key): feed for feed in outputs.feeds if feed.kind != "occurrence"}
         return outputs, rendered
 
     def extra_files(self, outputs: LanguageOutputs) -> list[tuple[str, bytes]]:
@@ -300,6 +303,14 @@ class Build:
         rest = url[len(lang.prefix):] if lang.prefix and url.startswith(lang.prefix) else url
         return [{"lang": other, "current": other.code == lang.code, "absolute": self.site.site_url + other.prefix + rest,
                  "href": relative_url(other.prefix + rest or ".", url or ".")} for other in self.languages]
+
+    def feed_links(self, url: str) -> list[discovery.FeedLink]:
+        """The feeds the page at ``url`` names in its head (discovery.py), for the theme."""
+        lang = i18n.language(self.lang)
+        rest = url[len(lang.prefix):] if lang.prefix and url.startswith(lang.prefix) else url
+        offers = self.site.project.offers if self.site.project is not None else {}
+        return discovery.feed_links(rest, self._feeds, self.site.site_url,
+                                    {oid: offer.category for oid, offer in offers.items()})
 
     def error_page_alternates(self) -> list[dict]:
         """The error page is served at any depth: its switcher leads to each language's start page,

@@ -467,7 +467,8 @@ def days_data(env: Environment, src: str, name: str, first: dt.date) -> str:
         for s in view.sessions_between(first + dt.timedelta(days=1), first + dt.timedelta(days=DAYS_AHEAD + 7)):
             by_day.setdefault(s.day, []).append(s)
         macros = env.get_template("_macros.j2").make_module(
-            {"rel": lambda target, anchor="": fmt.rel_url(src, target, anchor)})
+            {"rel": lambda target, anchor="": fmt.rel_url(src, target, anchor),
+             "rel_file": lambda target: fmt.rel_file(src, target)})
         for offset in range(1, DAYS_AHEAD + 8):
             day = first + dt.timedelta(days=offset)
             days[day.isoformat()] = str(macros.day_group(day, by_day[day])).strip() if day in by_day else ""

@@ -42,7 +42,7 @@ from .schedule import TZ
 
 # The Markdown extensions every mkdocs site has, whatever mkdocs.yml says (mkdocs adds them itself).
 BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
-VOCABULARIES = ("categories", "audiences", "topics", "partner_kinds")
+VOCABULARIES = ("categories", "audiences", "topics", "partner_kinds", "category_colors")
 
 
 class SiteError(Exception):
@@ -219,7 +219,7 @@ class Site:
             self.settings = settings_of(config.options)
         except ValueError as exc:
             errors.append(DataError(config.config_file, None, None, "Die Listen (categories, audiences, topics, "
-                                    f"partner_kinds) im Plugin „stadtteil“ sind fehlerhaft: {exc}", ""))
+                                    f"partner_kinds, category_colors) im Plugin „stadtteil“ sind fehlerhaft: {exc}", ""))
         try:
             self.project = load_project(self.root, self.settings)
             self.calendar_warnings = check_calendar(self.project, self.today)

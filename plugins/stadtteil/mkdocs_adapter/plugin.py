@@ -248,6 +248,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             config.extra["alternate"] = links
             config.extra.alternate = links
         context.update(self.build.template_context(alternates))
+        context["st_feeds"] = self.build.feed_links(page.url)
         return context
 
     # on_template_context: pages rendered from a template alone (404.html) get the same context.
