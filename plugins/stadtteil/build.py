@@ -209,8 +209,8 @@ class Build:
         return outputs, rendered
 
     def extra_files(self, outputs: LanguageOutputs) -> list[tuple[str, bytes]]:
-        """(site path, bytes) the engine adds before the pages' folder: calendars, funding logos."""
-        return [(feed.path, feed.content) for feed in outputs.feeds] + self.site.logo_files()
+        """(site path, bytes) the engine adds before the pages' folder: calendars, partners' dates, funding logos."""
+        return [(feed.path, feed.content) for feed in outputs.feeds] + outputs.files + self.site.logo_files()
 
     def content_file(self, src: str, path: Path | None, docs_dir: Path) -> tuple[str, bytes | None]:
         """What becomes of a file of the pages' folder (``Site.content_file``); a photo kept at its

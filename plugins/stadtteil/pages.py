@@ -29,6 +29,7 @@ EVENTS = "termine/index.md"
 PARTNERS = "hilfe-finden/index.md"
 CONTACT = "kontakt.md"
 CALENDARS = "kalender/index.md"
+EMBED = "termine-einbinden.md"
 MAX_ROWS = 30  # half-hour rows of the timetable: 15 hours; the theme's CSS has a class for each
 
 
@@ -169,6 +170,29 @@ class View:
             item["https"] = self.site_url + self.prefix + item["path"]
             item["webcal"] = self.webcal(item["path"])
         return items
+
+    def embed(self) -> dict[str, Any]:
+        """The page for partners: the choices, the languages and the code for this page's language."""
+        from html import escape
+
+        from . import embed
+        _ = i18n.translator(self.lang)
+        office = self.project.office.name
+        choices = []
+        for c in embed.choices(self.project):
+            label = (_("Alle Termine") if c.kind == "all" else fmt.text(c.label, self.lang) if c.kind == "offer"
+                     else _("Bereich „%(label)s“") % {"label": fmt.text(c.label, self.lang)})
+            choices.append({"name": c.name, "label": label, "kind": c.kind})
+        fallbacks = {}
+        for other in i18n.languages():
+            text = i18n.gettext(other.code, "Termine im %(office)s") % {"office": office}
+            fallbacks[other.code] = {"text": escape(text, quote=False), "href": self.site_url + other.prefix + "termine/",
+                                     "name": other.name, "lang": other.html_lang, "dir": other.direction}
+        mine = i18n.gettext(self.lang, "Termine im %(office)s") % {"office": office}
+        return {"choices": choices, "fallbacks": fallbacks, "lang": self.lang,
+                "code": embed.snippet(self.site_url, self.lang, "alle", mine),
+                "fallback": mine, "local": fmt.rel_file(self.prefix + EMBED, embed.FOLDER) + "/",
+                "site": self.site_url, "json": json.dumps(fallbacks, ensure_ascii=False)}
 
     def picture(self, source: str | None, alt: dict[str, str] | None, src: str) -> Markup:
         """The `<picture>` for a data image, or nothing when it has no valid consent (any more)."""
@@ -334,7 +358,7 @@ def _new_environment(view: View) -> Environment:
         "view": view, "project": view.project, "office": view.project.office, "today": view.today,
         "offer_src": offer_src, "event_src": event_src, "partner_src": partner_src,
         "audience_src": audience_src, "HOME": HOME, "WEEK": WEEK, "OFFERS": OFFERS,
-        "EVENTS": EVENTS, "PARTNERS": PARTNERS, "CALENDARS": CALENDARS, "feeds": feeds, "CONTACT": CONTACT,
+        "EVENTS": EVENTS, "PARTNERS": PARTNERS, "CALENDARS": CALENDARS, "EMBED": EMBED, "feeds": feeds, "CONTACT": CONTACT,
         "span": lambda start, end: time_span(start, end, lang), "lang": lang,
 
     })
@@ -361,6 +385,7 @@ def build_pages(project: Project, today: dt.date, lang: str = "de",
         GeneratedPage(OFFERS, _render(env, "offers.md.j2", OFFERS, audience=None)),
         GeneratedPage(EVENTS, _render(env, "events.md.j2", EVENTS)),
         GeneratedPage(PARTNERS, _render(env, "partners.md.j2", PARTNERS)),
+        GeneratedPage(EMBED, _render(env, "einbinden.md.j2", EMBED, embed=view.embed())),
     ]
     for audience, label in view.used_audiences():
         src = audience_src(audience)

@@ -159,6 +159,7 @@ class LanguageOutputs:
     pages: list        # data pages (pages.Page)
     defaults: list     # pages the site may write by hand instead (kontakt.md, …)
     entries: list      # search entries of the data pages
+    files: list = field(default_factory=list)   # (site path, bytes): the partners' dates (embed.py)
 
 
 class Site:
@@ -302,8 +303,9 @@ class Site:
         generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
         defaults = default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
         # The record's entries go back with the feeds: a helper's copy of the record is its own.
+        from .embed import files as embed_files
         return LanguageOutputs(feeds, self._revisions.used.get(lang, {}), generated, defaults,
-                               page_entries(generated))
+                               page_entries(generated), embed_files(self.project, self.today, lang, self.site_url))
 
     def outputs_taken(self, lang: str, outputs: LanguageOutputs) -> None:
         """Records what a language's calendars used (they may have been made in another process)."""
