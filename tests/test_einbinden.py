@@ -63,6 +63,11 @@ def test_category_colors_are_checked():
         Settings.model_validate({"category_colors": {"lernen": "#ff0000"}})
     with pytest.raises(ValueError, match="die es nicht gibt: sport"):
         Settings.model_validate({"category_colors": {"sport": "red"}})
+    # The option as mkdocs.yml gives it: accepted by the adapter, read by the pipeline with the vocabularies.
+    from stadtteil.mkdocs_adapter.config import StadtteilConfig
+    from stadtteil.pipeline import settings_of
+    assert "category_colors" in dict(StadtteilConfig()._schema)
+    assert settings_of({"category_colors": {"familie": "olive"}}).colors()["familie"] == "olive"
 
 
 # --- discovery -----------------------------------------------------------------------------------
