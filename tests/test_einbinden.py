@@ -301,3 +301,11 @@ def test_partner_page_on_another_origin_shows_the_dates(full_site, tmp_path):
                     assert plain.locator("stadtteil-termine li").count() == 0
                 finally:
                     browser.close()
+
+
+def test_partner_page_offers_only_the_languages_the_site_builds():
+    from stadtteil.pages import EMBED, build_pages
+    project = load_project(BATENBROCK)
+    page = next(p for p in build_pages(project, TODAY, languages=("de", "en")) if p.src == EMBED)
+    options = BeautifulSoup(page.markdown, "html.parser").select("#st-embed-lang option")
+    assert [o["value"] for o in options] == ["de", "en"]

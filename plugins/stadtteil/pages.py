@@ -64,6 +64,7 @@ class View:
     lang: str = "de"
     site_url: str = "https://example.org/"
     photos: Any = None                      # photos.PhotoSet: which images may be shown
+    languages: tuple[str, ...] = ()         # the site's languages (the partners' page offers these)
     calendar: Calendar = field(init=False)
 
     def __post_init__(self) -> None:
@@ -184,7 +185,8 @@ class View:
                      else _("Bereich „%(label)s“") % {"label": fmt.text(c.label, self.lang)})
             choices.append({"name": c.name, "label": label, "kind": c.kind})
         fallbacks = {}
-        for other in i18n.languages():
+        # Only the languages this site builds have the partners' files (a German-only site offers German).
+        for other in [i18n.language(code) for code in self.languages or (self.lang,)]:
             text = i18n.gettext(other.code, "Termine im %(office)s") % {"office": office}
             fallbacks[other.code] = {"text": escape(text, quote=False), "href": self.site_url + other.prefix + "termine/",
                                      "name": other.name, "lang": other.html_lang, "dir": other.direction}
@@ -311,7 +313,7 @@ BYTECODE = MemoryBytecodeCache()
 
 def _environment(view: View) -> Environment:
     """One template environment per build and language: templates compile once, not once per block."""
-    key = (id(view.project), view.today, view.lang, view.site_url, id(view.photos))
+    key = (id(view.project), view.today, view.lang, view.site_url, id(view.photos), view.languages)
     if key not in _ENVIRONMENTS:
         if len(_ENVIRONMENTS) > 16:
             _ENVIRONMENTS.clear()   # `mkdocs serve` rebuilds with new projects: keep the cache small
@@ -375,9 +377,10 @@ def _render(env: Environment, template: str, src: str, **context: Any) -> str:
 
 
 def build_pages(project: Project, today: dt.date, lang: str = "de",
-                site_url: str = "https://example.org/", photos: Any = None) -> list[GeneratedPage]:
-    """Every page that comes from data, for one language."""
-    view = View(project, today, lang, site_url, photos)
+                site_url: str = "https://example.org/", photos: Any = None,
+                languages: tuple[str, ...] = ()) -> list[GeneratedPage]:
+    """Every page that comes from data, for one language (``languages``: all the site builds)."""
+    view = View(project, today, lang, site_url, photos, tuple(languages))
     env = _environment(view)
     pages = [
         GeneratedPage(CALENDARS, _render(env, "calendars.md.j2", CALENDARS)),

@@ -300,7 +300,8 @@ class Site:
         settings = FeedSettings(self.site_url, self.config.uid_domain, self.today, self.project.office.name)
         feeds = revisions.language_feeds(self.project, settings, self._revisions, lang)
         from .pages import build_pages, default_pages, page_entries   # the templates: not needed by `check`
-        generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos)
+        generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos,
+                                languages=tuple(self.config.languages))
         defaults = default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
         # The record's entries go back with the feeds: a helper's copy of the record is its own.
         from .embed import files as embed_files
