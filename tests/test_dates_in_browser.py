@@ -54,8 +54,13 @@ def shown(chromium, base: str, path: str, when: dt.datetime, timezone: str = "Eu
         const text = s => { const e = document.querySelector(s); return e ? e.innerText.trim() : null; };
         const visible = s => [...document.querySelectorAll(s)].filter(e => e.offsetParent !== null)
                                                                 .map(e => e.innerText.trim());
+        // „In den Kalender“ goes with the dates whose file the build made (feeds.OCCURRENCE_DAYS): an old
+        // page's spare dates beyond that window rightly have none, the rebuilt page's have one.
+        const dates = s => [...document.querySelectorAll(s)].filter(e => e.offsetParent !== null)
+            .map(e => { const c = e.cloneNode(true); c.querySelectorAll('.st-add-date').forEach(a => a.remove());
+                        return c.textContent.replace(/\\s+/g, ' ').trim(); });
         const note = document.querySelector('[data-st-stale]');
-        return {today: text('.st-today'), week: text('.st-nextdays'), dates: visible('ul.st-dates li'),
+        return {today: text('.st-today'), week: text('.st-nextdays'), dates: dates('ul.st-dates li'),
                 events: visible('ul.st-events:not(.st-events--past) li'), dir: document.documentElement.dir,
                 note: note && !note.hidden ? note.innerText.trim() : null,
                 noteLink: note && !note.hidden && note.querySelector('a') ? note.querySelector('a').getAttribute('href') : null,

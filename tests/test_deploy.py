@@ -200,6 +200,19 @@ def test_nginx_sends_security_headers_and_sensible_caching(nginx):
     assert feed.status == 200 and feed.headers["Content-Type"] == "text/calendar; charset=utf-8"
 
 
+def test_nginx_lets_partner_pages_read_the_dates_and_serves_atom(nginx):
+    """#20: partners' pages on other addresses read /einbinden/*.json (CORS, no cookies); the pages
+    themselves still refuse to be framed; the Atom feed has its type."""
+    base, *_ = nginx
+    data = get(base + "einbinden/de/alle.json")
+    assert data.status == 200 and data.headers["Access-Control-Allow-Origin"] == "*"
+    assert data.headers["Content-Type"].startswith("application/json") and data.read().startswith(b"{")
+    assert "Access-Control-Allow-Origin" not in get(base + "termine-einbinden/").headers
+    assert "frame-ancestors 'none'" in get(base + "termine-einbinden/").headers["Content-Security-Policy"]
+    atom = get(base + "en/kalender/neuigkeiten.atom")
+    assert atom.status == 200 and atom.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+
+
 def test_headers_file_for_static_hosts_is_in_the_site(nginx):
     _, site, *_ = nginx
     headers = (site / "_headers").read_text()

@@ -242,7 +242,7 @@ def test_pipeline_runs_without_the_site_engine(tmp_path):
     assert "Sewing club" in english["pages"]["angebote/index.md"]
     assert "Kinderflohmarkt" in german["pages"]["termine/index.md"]
     feeds = german["feeds"]
-    assert feeds and all(path.endswith(".ics") for path in feeds)
+    assert feeds and all(path.endswith((".ics", ".atom")) for path in feeds)
     everything = "".join(feeds.values())
     assert "BEGIN:VCALENDAR" in everything and "SUMMARY:Nähtreff" in everything.replace("\r\n ", "")
     assert english["feeds"].keys() != feeds.keys() or english["feeds"] != feeds

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import bidi, csp, i18n, jsonld, revisions, sanitize
+from . import bidi, csp, discovery, i18n, jsonld, revisions, sanitize
 from .errors import DataErrors
 from .formatting import short_date
 from .funding import EU_STATEMENT
@@ -133,6 +133,7 @@ class Build:
         self.image_aliases: dict[str, str] = {}    # content/ paths of photos kept with re-encoded bytes
         self.german_urls: set[str] = set()        # pages of this language shown in German
         self._prepared: dict = {}
+        self._feeds: dict = {}                     # this language's feeds by (kind, key), for feed_links
         self._encoding = None
         self._content_problems: list = []
         self._graphs: dict[str, jsonld.Graph] = {}
@@ -205,13 +206,15 @@ class Build:
             encoding, self._encoding = self._encoding, None
             self.site.photos.complete(Helper.result_or(encoding, self.site.encode_photos))
         self.feed_count += len(outputs.feeds)
+        # Single dates (occurrence) are named by the pages' lists, not in any head.
+        self._feeds = {(feed.kind, feed.key): feed for feed in outputs.feeds if feed.kind != "occurrence"}
         return outputs, rendered
 
     def extra_files(self, outputs: LanguageOutputs) -> list[tuple[str, bytes]]:
-        """(site path, bytes) the engine adds before the pages' folder: calendars, funding logos, and
-        with the first language the open data (daten/hsds/)."""
+        """(site path, bytes) the engine adds before the pages' folder: calendars, partners' dates, funding
+        logos, and with the first language the open data (daten/hsds/)."""
         data = self.site.open_data_files() if self.lang == self.languages[0].code else []
-        return [(feed.path, feed.content) for feed in outputs.feeds] + self.site.logo_files() + data
+        return [(feed.path, feed.content) for feed in outputs.feeds] + outputs.files + self.site.logo_files() + data
 
     def content_file(self, src: str, path: Path | None, docs_dir: Path) -> tuple[str, bytes | None]:
         """What becomes of a file of the pages' folder (``Site.content_file``); a photo kept at its
@@ -315,6 +318,14 @@ class Build:
             funders = [logo.alt for logo in site.funding.logos if logo.id != "traeger"] if site.funding else []
             self._graphs[self.lang] = jsonld.Graph(site.project, site.today, self.lang, site.site_url, funders)
         return jsonld.script(self._graphs[self.lang].for_page(src))
+
+    def feed_links(self, url: str) -> list[discovery.FeedLink]:
+        """The feeds the page at ``url`` names in its head (discovery.py), for the theme."""
+        lang = i18n.language(self.lang)
+        rest = url[len(lang.prefix):] if lang.prefix and url.startswith(lang.prefix) else url
+        offers = self.site.project.offers if self.site.project is not None else {}
+        return discovery.feed_links(rest, self._feeds, self.site.site_url,
+                                    {oid: offer.category for oid, offer in offers.items()})
 
     def error_page_alternates(self) -> list[dict]:
         """The error page is served at any depth: its switcher leads to each language's start page,

@@ -29,7 +29,7 @@ from . import formatting as fmt
 from .loader import Project
 from .models import Event, Offer, ScheduleRule
 from .i18n import language, translator
-from .schedule import TZ, Calendar, describe, rule_dates
+from .schedule import TZ, Calendar, Session, describe, rule_dates, sessions
 
 if TYPE_CHECKING:   # the record of when each VEVENT changed, kept by revisions.py
     from .revisions import Revisions
@@ -63,7 +63,7 @@ class Feed:
     path: str            # site-relative path, e.g. "kalender/angebote/naehtreff.ics"
     name: str
     description: str
-    kind: str            # all | offer | category | events | event
+    kind: str            # all | offer | category | events | event | occurrence | atom
     key: str = ""        # the id of the offer, category or event
     content: bytes = b""
 
@@ -98,6 +98,25 @@ def event_path(event_id: str) -> str:
     return f"kalender/veranstaltungen/{event_id}.ics"
 
 
+def atom_path() -> str:
+    return "kalender/neuigkeiten.atom"
+
+
+# „Add this date“: one file per date that takes place, for the days the pages can show: today and the
+# 77 days termine.js carries (pages.DAYS_AHEAD + the week block's 7). Further dates get no file, and
+# the pages no link.
+OCCURRENCE_DAYS = 77
+
+
+def occurrence_path(offer_id: str, start: dt.datetime) -> str:
+    return f"kalender/termin/{offer_id}/{start:%Y-%m-%d-%H%M}.ics"
+
+
+def occurrence_listed(session: Session, today: dt.date) -> bool:
+    """Whether the date has its own file (and so a link): it takes place, within the window."""
+    return not session.cancelled and today <= session.day <= today + dt.timedelta(days=OCCURRENCE_DAYS)
+
+
 # --- identity ------------------------------------------------------------------------------------
 
 def rule_key(rule: ScheduleRule, rules: list[ScheduleRule]) -> str:
@@ -123,6 +142,12 @@ def offer_uid(offer_id: str, rule: ScheduleRule, offer: Offer, domain: str) -> s
 
 def cancelled_uid(offer_id: str, rule: ScheduleRule, offer: Offer, day: dt.date, domain: str) -> str:
     return f"angebot-{offer_id}-{rule_key(rule, offer.schedule)}-{day:%Y%m%d}-abgesagt@{domain}"
+
+
+def occurrence_uid(offer_id: str, rule: ScheduleRule, offer: Offer, day: dt.date, domain: str) -> str:
+    """A date saved on its own is an event of its own (docs/kalender.md „Einzelne Termine“): no
+    RECURRENCE-ID without its series, which clients drop or merge into a series subscribed later."""
+    return f"angebot-{offer_id}-{rule_key(rule, offer.schedule)}-{day:%Y%m%d}-termin@{domain}"
 
 
 def event_uid(event_id: str, domain: str) -> str:
@@ -191,6 +216,7 @@ class FeedBuilder:
         self.lang = lang
         self._ = translator(lang)
         self._bytes: dict[int, tuple[IEvent, bytes]] = {}
+        self._series: dict[tuple[str, int], IEvent] = {}   # (offer, rule index) → its series VEVENT
         self.settings = settings
         self.revisions = revisions
         self.page_url = page_url          # (kind, id) -> absolute URL of the page
@@ -207,7 +233,7 @@ class FeedBuilder:
         categories = [fmt.text(self.project.settings.categories[offer.category], lang)]
         categories += [fmt.text(self.project.settings.audiences[a], lang) for a in offer.audience]
         components = []
-        for rule in offer.schedule:
+        for index, rule in enumerate(offer.schedule):
             last = min(rule.until, self.horizon) if rule.until else self.horizon
             dates = list(rule_dates(rule, rule.from_, last))
             if not dates:
@@ -242,6 +268,7 @@ class FeedBuilder:
             series.add("status", "CONFIRMED")
             series.add("transp", "OPAQUE")
             components.append(self._revised(series))
+            self._series[(offer_id, index)] = series
             for day, reason in cancelled:
                 note = IEvent()
                 why = fmt.text(reason, lang) if reason else _("Dieser Termin fällt aus.")
@@ -288,6 +315,34 @@ class FeedBuilder:
         component.add("status", {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}.get(event.status, "CONFIRMED"))
         return [self._revised(component)]
 
+    def occurrence_component(self, session: Session) -> IEvent:
+        """One date of a series as an event of its own, for „add this date“. Its content is the series'
+        for that day, so its DTSTAMP and SEQUENCE are the series' (no entry of its own in the record:
+        the dates move on every day)."""
+        offer = self.project.offers[session.offer_id]
+        rule = offer.schedule[session.rule_index]
+        series = self._series[(session.offer_id, session.rule_index)]
+        component = IEvent()
+        _add_common(component, uid=occurrence_uid(session.offer_id, rule, offer, session.day, self.settings.uid_domain),
+                    summary=str(series["summary"]), location=str(series.get("location", "")), url=str(series["url"]),
+                    description=str(series["description"]), categories=[])
+        if "categories" in series:
+            component["categories"] = series["categories"]
+        component.add("dtstart", session.start)
+        component.add("dtend", session.end)
+        component.add("status", "CONFIRMED")
+        component.add("transp", "OPAQUE")
+        component.add("dtstamp", series["dtstamp"].dt)
+        component.add("sequence", int(series["sequence"]))
+        return component
+
+    def occurrences(self) -> list[Session]:
+        """The dates that get a file of their own (``occurrence_listed``)."""
+        last = self.settings.today + dt.timedelta(days=OCCURRENCE_DAYS)
+        return [s for oid, offer in self.project.offers.items()
+                for s in sessions(oid, offer, self.calendar, self.settings.today, last)
+                if occurrence_listed(s, self.settings.today)]
+
     def _revised(self, component: IEvent) -> IEvent:
         """Adds DTSTAMP and SEQUENCE from the time the VEVENT's own content last changed (a status
         change, a new EXDATE, a new time are all changes of that content; a phone number is not)."""
@@ -302,7 +357,8 @@ class FeedBuilder:
         self._bytes[id(component)] = (component, canonical.replace(b"BEGIN:VEVENT\r\n", b"BEGIN:VEVENT\r\n" + lines, 1))
         return component
 
-    def calendar_bytes(self, name: str, description: str, components: Iterable[IEvent], url: str) -> bytes:
+    def calendar_bytes(self, name: str, description: str, components: Iterable[IEvent], url: str,
+                       color: str | None = None) -> bytes:
         cal = ICalendar()
         cal.add("prodid", _PRODID)
         cal.add("version", "2.0")
@@ -317,6 +373,8 @@ class FeedBuilder:
         cal.add("x-published-ttl", vDuration(REFRESH))
         cal.add("url", url)
         cal.add("source", url, parameters={"VALUE": "URI"})
+        if color:
+            cal.add("color", color)   # RFC 7986: a CSS3 colour name (colors.py)
         # Each event is serialised once and reused by every feed that holds it (its own, its
         # category's, "all"): serialising was the largest cost of the feeds.
         ordered = sorted(components, key=self._sort_key)
@@ -351,9 +409,12 @@ class FeedBuilder:
         offers, events = self.components()
         feeds = []
 
-        def add(path: str, name: str, description: str, kind: str, key: str, components: list[IEvent]):
+        colors = p.settings.colors()
+
+        def add(path: str, name: str, description: str, kind: str, key: str, components: list[IEvent],
+                color: str | None = None):
             feeds.append(Feed(prefix + path, name, description, kind, key,
-                              self.calendar_bytes(name, description, components, url(path))))
+                              self.calendar_bytes(name, description, components, url(path), color)))
 
         add(all_path(), _("%(office)s: alle Termine") % {"office": office},
             _("Alle regelmäßigen Angebote und Veranstaltungen des %(office)s.") % {"office": office}, "all", "",
@@ -366,13 +427,22 @@ class FeedBuilder:
             if members:
                 add(category_path(cat_id), f"{office}: {text(label)}",
                     _("Angebote im Bereich „%(label)s“ des %(office)s.") % {"label": text(label), "office": office},
-                    "category", cat_id, [c for oid in members for c in offers[oid]])
+                    "category", cat_id, [c for oid in members for c in offers[oid]], colors[cat_id])
         for oid, offer in p.offers.items():
             add(offer_path(oid), f"{text(offer.title)} ({office})",
                 text(offer.summary) if offer.summary
                 else _("%(title)s im %(office)s.") % {"title": text(offer.title), "office": office},
-                "offer", oid, offers[oid])
+                "offer", oid, offers[oid], colors[offer.category])
         for eid, event in p.events.items():
             add(event_path(eid), f"{text(event.title)} ({office})",
                 text(event.summary) if event.summary else text(event.title), "event", eid, events[eid])
+        for session in self.occurrences():
+            offer = p.offers[session.offer_id]
+            component = self.occurrence_component(session)
+            add(occurrence_path(session.offer_id, session.start), f"{text(offer.title)} ({office})",
+                _("%(title)s am %(date)s") % {"title": text(offer.title), "date": fmt.long_date(session.day, lang)},
+                "occurrence", session.offer_id, [component], colors[offer.category])
+        from .atom import news_feed
+        feeds.append(Feed(prefix + atom_path(), _("%(office)s: Neuigkeiten") % {"office": office}, "", "atom", "",
+                          news_feed(self, offers, events, url(atom_path()))))
         return feeds

@@ -620,6 +620,32 @@ class Settings(StaffModel):
     partner_kinds: dict[str, Text] = Field(default_factory=lambda: {
         "stadt": {"de": "Stadt Bottrop"}, "schule": {"de": "Schule"}, "traeger": {"de": "Träger"},
         "beratung": {"de": "Beratungsstelle"}, "netzwerk": {"de": "Netzwerk"}})
+    # The colour of each category's calendar (RFC 7986 COLOR): a CSS colour name; defaults in colors.py.
+    category_colors: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("category_colors")
+    @classmethod
+    def _colors(cls, value: dict[str, Any]) -> dict[str, str]:
+        from .colors import CSS3_NAMES
+        for key, name in value.items():
+            if str(name).strip().lower() not in CSS3_NAMES:
+                raise _fail(f"„{name}“ (Kategorie „{key}“) ist kein Farbname, den Kalender-Programme kennen.",
+                            "Nehmen Sie einen englischen CSS-Farbnamen, zum Beispiel teal, darkorange, royalblue, "
+                            "crimson oder mediumseagreen.")
+        return {str(k): str(v).strip().lower() for k, v in value.items()}
+
+    @model_validator(mode="after")
+    def _colored_categories_exist(self) -> "Settings":
+        unknown = [k for k in self.category_colors if k not in self.categories]
+        if unknown:
+            raise _fail(f"„category_colors“ nennt Kategorien, die es nicht gibt: {', '.join(unknown)}.",
+                        "Nehmen Sie die Kennungen aus „categories“ (" + ", ".join(self.categories) + ").")
+        return self
+
+    def colors(self) -> dict[str, str]:
+        """Every category's calendar colour (staff's choice or the default)."""
+        from .colors import category_colors
+        return category_colors(list(self.categories), self.category_colors)
 
     @field_validator("categories", "audiences", "topics", "partner_kinds")
     @classmethod

@@ -30,6 +30,7 @@ EVENTS = "termine/index.md"
 PARTNERS = "hilfe-finden/index.md"
 CONTACT = "kontakt.md"
 CALENDARS = "kalender/index.md"
+EMBED = "termine-einbinden.md"
 MAX_ROWS = 30  # half-hour rows of the timetable: 15 hours; the theme's CSS has a class for each
 
 
@@ -65,6 +66,7 @@ class View:
     site_url: str = "https://example.org/"
     photos: Any = None                      # photos.PhotoSet: which images may be shown
     licence: dict[str, str] | None = None   # of the open data (hsds.licence_of), named on the calendars page
+    languages: tuple[str, ...] = ()         # the site's languages (the partners' page offers these)
     calendar: Calendar = field(init=False)
 
     def __post_init__(self) -> None:
@@ -171,6 +173,30 @@ class View:
             item["https"] = self.site_url + self.prefix + item["path"]
             item["webcal"] = self.webcal(item["path"])
         return items
+
+    def embed(self) -> dict[str, Any]:
+        """The page for partners: the choices, the languages and the code for this page's language."""
+        from html import escape
+
+        from . import embed
+        _ = i18n.translator(self.lang)
+        office = self.project.office.name
+        choices = []
+        for c in embed.choices(self.project):
+            label = (_("Alle Termine") if c.kind == "all" else fmt.text(c.label, self.lang) if c.kind == "offer"
+                     else _("Bereich „%(label)s“") % {"label": fmt.text(c.label, self.lang)})
+            choices.append({"name": c.name, "label": label, "kind": c.kind})
+        fallbacks = {}
+        # Only the languages this site builds have the partners' files (a German-only site offers German).
+        for other in [i18n.language(code) for code in self.languages or (self.lang,)]:
+            text = i18n.gettext(other.code, "Termine im %(office)s") % {"office": office}
+            fallbacks[other.code] = {"text": escape(text, quote=False), "href": self.site_url + other.prefix + "termine/",
+                                     "name": other.name, "lang": other.html_lang, "dir": other.direction}
+        mine = i18n.gettext(self.lang, "Termine im %(office)s") % {"office": office}
+        return {"choices": choices, "fallbacks": fallbacks, "lang": self.lang,
+                "code": embed.snippet(self.site_url, self.lang, "alle", mine),
+                "fallback": mine, "local": fmt.rel_file(self.prefix + EMBED, embed.FOLDER) + "/",
+                "site": self.site_url, "json": json.dumps(fallbacks, ensure_ascii=False)}
 
     def picture(self, source: str | None, alt: dict[str, str] | None, src: str) -> Markup:
         """The `<picture>` for a data image, or nothing when it has no valid consent (any more)."""
@@ -289,7 +315,7 @@ BYTECODE = MemoryBytecodeCache()
 
 def _environment(view: View) -> Environment:
     """One template environment per build and language: templates compile once, not once per block."""
-    key = (id(view.project), view.today, view.lang, view.site_url, id(view.photos), str(view.licence))
+    key = (id(view.project), view.today, view.lang, view.site_url, id(view.photos), str(view.licence), view.languages)
     if key not in _ENVIRONMENTS:
         if len(_ENVIRONMENTS) > 16:
             _ENVIRONMENTS.clear()   # `mkdocs serve` rebuilds with new projects: keep the cache small
@@ -336,7 +362,7 @@ def _new_environment(view: View) -> Environment:
         "view": view, "project": view.project, "office": view.project.office, "today": view.today,
         "offer_src": offer_src, "event_src": event_src, "partner_src": partner_src,
         "audience_src": audience_src, "HOME": HOME, "WEEK": WEEK, "OFFERS": OFFERS,
-        "EVENTS": EVENTS, "PARTNERS": PARTNERS, "CALENDARS": CALENDARS, "feeds": feeds, "CONTACT": CONTACT,
+        "EVENTS": EVENTS, "PARTNERS": PARTNERS, "CALENDARS": CALENDARS, "EMBED": EMBED, "feeds": feeds, "CONTACT": CONTACT,
         "span": lambda start, end: time_span(start, end, lang), "lang": lang,
 
     })
@@ -354,9 +380,9 @@ def _render(env: Environment, template: str, src: str, **context: Any) -> str:
 
 def build_pages(project: Project, today: dt.date, lang: str = "de",
                 site_url: str = "https://example.org/", photos: Any = None,
-                licence: dict[str, str] | None = None) -> list[GeneratedPage]:
-    """Every page that comes from data, for one language."""
-    view = View(project, today, lang, site_url, photos, licence or DEFAULT_LICENCE)
+                licence: dict[str, str] | None = None, languages: tuple[str, ...] = ()) -> list[GeneratedPage]:
+    """Every page that comes from data, for one language (``languages``: all the site builds)."""
+    view = View(project, today, lang, site_url, photos, licence or DEFAULT_LICENCE, tuple(languages))
     env = _environment(view)
     pages = [
         GeneratedPage(CALENDARS, _render(env, "calendars.md.j2", CALENDARS)),
@@ -364,6 +390,7 @@ def build_pages(project: Project, today: dt.date, lang: str = "de",
         GeneratedPage(OFFERS, _render(env, "offers.md.j2", OFFERS, audience=None)),
         GeneratedPage(EVENTS, _render(env, "events.md.j2", EVENTS)),
         GeneratedPage(PARTNERS, _render(env, "partners.md.j2", PARTNERS)),
+        GeneratedPage(EMBED, _render(env, "einbinden.md.j2", EMBED, embed=view.embed())),
     ]
     for audience, label in view.used_audiences():
         src = audience_src(audience)
@@ -470,7 +497,8 @@ def days_data(env: Environment, src: str, name: str, first: dt.date) -> str:
         for s in view.sessions_between(first + dt.timedelta(days=1), first + dt.timedelta(days=DAYS_AHEAD + 7)):
             by_day.setdefault(s.day, []).append(s)
         macros = env.get_template("_macros.j2").make_module(
-            {"rel": lambda target, anchor="": fmt.rel_url(src, target, anchor)})
+            {"rel": lambda target, anchor="": fmt.rel_url(src, target, anchor),
+             "rel_file": lambda target: fmt.rel_file(src, target)})
         for offset in range(1, DAYS_AHEAD + 8):
             day = first + dt.timedelta(days=offset)
             days[day.isoformat()] = str(macros.day_group(day, by_day[day])).strip() if day in by_day else ""

@@ -44,7 +44,7 @@ from .schedule import TZ
 
 # The Markdown extensions every mkdocs site has, whatever mkdocs.yml says (mkdocs adds them itself).
 BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
-VOCABULARIES = ("categories", "audiences", "topics", "partner_kinds")
+VOCABULARIES = ("categories", "audiences", "topics", "partner_kinds", "category_colors")
 
 
 class SiteError(Exception):
@@ -161,6 +161,7 @@ class LanguageOutputs:
     pages: list        # data pages (pages.Page)
     defaults: list     # pages the site may write by hand instead (kontakt.md, …)
     entries: list      # search entries of the data pages
+    files: list = field(default_factory=list)   # (site path, bytes): the partners' dates (embed.py)
 
 
 class Site:
@@ -221,7 +222,7 @@ class Site:
             self.settings = settings_of(config.options)
         except ValueError as exc:
             errors.append(DataError(config.config_file, None, None, "Die Listen (categories, audiences, topics, "
-                                    f"partner_kinds) im Plugin „stadtteil“ sind fehlerhaft: {exc}", ""))
+                                    f"partner_kinds, category_colors) im Plugin „stadtteil“ sind fehlerhaft: {exc}", ""))
         # A site written for another data format says which command moves it (upgrade.py).
         errors += version_problems(config.options, config.config_file)
         try:
@@ -308,11 +309,13 @@ class Site:
         from .pages import build_pages, default_pages, page_entries   # the templates: not needed by `check`
         from .hsds import licence_of
         generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos,
-                                licence=licence_of(self.config.options.get("open_data")))
+                                licence=licence_of(self.config.options.get("open_data")),
+                                languages=tuple(self.config.languages))
         defaults = default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
         # The record's entries go back with the feeds: a helper's copy of the record is its own.
+        from .embed import files as embed_files
         return LanguageOutputs(feeds, self._revisions.used.get(lang, {}), generated, defaults,
-                               page_entries(generated))
+                               page_entries(generated), embed_files(self.project, self.today, lang, self.site_url))
 
     def outputs_taken(self, lang: str, outputs: LanguageOutputs) -> None:
         """Records what a language's calendars used (they may have been made in another process)."""

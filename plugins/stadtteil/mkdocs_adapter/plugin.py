@@ -249,6 +249,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             config.extra.alternate = links
         context.update(self.build.template_context(alternates))
         context["st_jsonld"] = self.build.structured_data(page.url)
+        context["st_feeds"] = self.build.feed_links(page.url)
         return context
 
     # on_template_context: pages rendered from a template alone (404.html) get the same context.
@@ -287,9 +288,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
             return
         site_dir = Path(config.site_dir)
         several = self._i18n(config) is not None
-        if several and not quiet_material_alternates(site_dir):
-            log.warning("Material-Skript: der Abruf von sitemap.xml je Sprache wurde nicht gefunden (neue "
-                        "Material-Version?). Seiten laden dann Dateien, die es nicht gibt: theme_files.py anpassen.")
+        # Every site has alternates now, one language or six: each page names its calendars and Atom feed.
+        if not quiet_material_alternates(site_dir):
+            log.warning("Material-Skript: der Abruf von sitemap.xml neben jedem <link rel=\"alternate\"> wurde nicht "
+                        "gefunden (neue Material-Version?). Seiten laden dann Dateien, die es nicht gibt: "
+                        "theme_files.py anpassen.")
         try:
             self.build.finish(site_dir, sitemap=several)
         except SiteError as exc:
