@@ -41,6 +41,19 @@ def copy_project(source: Path, target: Path) -> Path:
     return target
 
 
+def mini_in_six_languages(target: Path) -> Path:
+    """A copy of MINI built in the six languages of BATENBROCK (its i18n settings), for tests of language
+    handling that do not need the office's many pages: nothing is translated, so every other language
+    shows the marked German fallback."""
+    copy_project(MINI, target)
+    office = (BATENBROCK / "mkdocs.yml").read_text(encoding="utf-8")
+    languages = office[office.index("  - i18n:"):office.index("  - stadtteil:")]
+    config = target / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("plugins:\n", "plugins:\n" + languages, 1),
+                      encoding="utf-8")
+    return target
+
+
 def build(project: Path, site: Path, *extra: str, today: str | None = DAY, env: dict | None = None,
           cwd: Path | None = None) -> subprocess.CompletedProcess:
     """`stadtteil build` in a subprocess, exactly as `make site` runs it; `today=None`: the real date."""

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from sites import BATENBROCK, DAY, MINI as FIXTURE, copy_project
+from sites import BATENBROCK, DAY, MINI as FIXTURE, copy_project, mini_in_six_languages
 
 
 def unexpected_warnings(result: subprocess.CompletedProcess) -> list[str]:
@@ -398,24 +398,30 @@ def preview_env(language: str, **extra: str) -> dict:
             "STADTTEIL_PREVIEW_LANGUAGE": language, **extra}
 
 
-def test_preview_builds_german_and_one_language_at_their_usual_addresses(tmp_path):
+@pytest.fixture(scope="module")
+def six_languages(tmp_path_factory) -> Path:
+    """The mini fixture in six languages: the preview's rules concern languages, not the office's pages."""
+    return mini_in_six_languages(tmp_path_factory.mktemp("sechs") / "project")
+
+
+def test_preview_builds_german_and_one_language_at_their_usual_addresses(six_languages, tmp_path):
     site = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(BATENBROCK / "mkdocs.yml"), "-d", str(site)],
-                            capture_output=True, text=True, env=preview_env("en"))
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(six_languages / "mkdocs.yml"), "-d",
+                             str(site)], capture_output=True, text=True, env=preview_env("en"))
     assert result.returncode == 0, result.stderr
     assert "Vorschau: nur de, en" in result.stderr
     folders = {p.name for p in site.iterdir() if p.is_dir()}
     assert "en" in folders and not folders & {"tr", "ar", "uk", "de-LS"}
-    assert (site / "en" / "angebote" / "muettercafe" / "index.html").is_file()
-    assert (site / "angebote" / "muettercafe" / "index.html").is_file()
+    assert (site / "en" / "angebote" / "naehtreff" / "index.html").is_file()
+    assert (site / "angebote" / "naehtreff" / "index.html").is_file()
     # The language bar offers only what the preview has: no link leads to a missing page.
     assert broken_links(site) == []
 
 
-def test_preview_setting_never_reaches_a_published_site(tmp_path):
+def test_preview_setting_never_reaches_a_published_site(six_languages, tmp_path):
     # `stadtteil build` builds every language even with the variable set, and says so.
     site = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(BATENBROCK / "mkdocs.yml"),
+    result = subprocess.run([sys.executable, "-m", "stadtteil.cli", "build", "-f", str(six_languages / "mkdocs.yml"),
                              "-d", str(site)], capture_output=True, text=True, env=preview_env("en"))
     assert result.returncode == 0, result.stderr
     assert "gilt nur für die Vorschau" in result.stderr
@@ -423,7 +429,7 @@ def test_preview_setting_never_reaches_a_published_site(tmp_path):
     # A production build with the variable (mkdocs directly, as a pipeline might) refuses; so does a typo.
     for language, env, words in (("en", {"STADTTEIL_PRODUCTION": "1"}, "Produktions-Bau"),
                                  ("englisch", {}, "diese Sprache gibt es nicht; möglich sind de, en")):
-        failed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(BATENBROCK / "mkdocs.yml"),
+        failed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(six_languages / "mkdocs.yml"),
                                  "-d", str(tmp_path / "other")], capture_output=True, text=True,
                                 env=preview_env(language, **env))
         assert failed.returncode != 0 and words in failed.stderr, failed.stderr
