@@ -22,6 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from browser import PHONE, DESKTOP, browser, serve
+from crawl import SCROLL_AND_SETTLE
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "plugins"))
@@ -292,8 +293,7 @@ def test_arabic_and_cyrillic_text_is_drawn_with_the_sites_own_font(site, path, f
         fonts_loaded: list[str] = []
         page.on("request", lambda request: fonts_loaded.append(request.url) if ".woff2" in request.url else None)
         page.goto(base + path)
-        page.wait_for_load_state("networkidle")
-        page.evaluate("document.fonts.ready")
+        page.evaluate(SCROLL_AND_SETTLE)   # lazy images and fonts loaded
         drawn = platform_fonts(page, "article h1")
         assert drawn.get(family, 0) > 0, drawn
         served = [url for url in fonts_loaded if "noto-sans" in url]
@@ -305,7 +305,7 @@ def test_arabic_and_cyrillic_text_is_drawn_with_the_sites_own_font(site, path, f
         fonts_loaded.clear()
         page.on("request", lambda request: fonts_loaded.append(request.url) if ".woff2" in request.url else None)
         page.goto(base + other)
-        page.wait_for_load_state("networkidle")
+        page.evaluate(SCROLL_AND_SETTLE)
         assert not [url for url in fonts_loaded if "noto-sans" in url], fonts_loaded
         context.close()
 
