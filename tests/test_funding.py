@@ -17,7 +17,7 @@ import pytest
 from browser import DESKTOP, PHONE, browser, serve
 from stadtteil import funding
 
-from sites import BATENBROCK, DAY, MINI, build_here, copy_project
+from sites import BATENBROCK, DAY, MINI, build_here, copy_project, mini_in_six_languages
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = MINI
@@ -234,7 +234,7 @@ def test_pages_changed_after_the_early_check_are_checked_again(built_site, tmp_p
 def test_bypass_in_another_language_fails_the_whole_build(tmp_path):
     # Other languages are built, and their pages checked in the helper process, after the German
     # ones: a fake bar on a Turkish page must still stop the build and publish nothing.
-    project = copy_project(BATENBROCK, tmp_path / "project")
+    project = mini_in_six_languages(tmp_path / "project")
     (project / "content" / "trick.md").write_text("# Trick\n\nDeutsch.\n")
     (project / "content" / "trick.tr.md").write_text("# Hile\n\n<div data-stadtteil-funding>Destek</div>\n")
     site = tmp_path / "site"
