@@ -26,6 +26,8 @@ from stadtteil.revisions import Revisions
 from stadtteil.loader import load_project
 from stadtteil.schedule import SCHOOL_HOLIDAYS_FILE
 
+from sites import build as build_subprocess, build_here
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "mini"
 EXPAND_JS = REPO / "tests" / "js" / "expand.mjs"
@@ -48,12 +50,12 @@ def commit(repo: Path, message: str, when: int) -> None:
     git(repo, "commit", "-q", "-m", message, when=when)
 
 
-def build(root: Path, site: Path, write: bool = True, **env: str) -> dict[str, bytes]:
-    result = subprocess.run(
-        [sys.executable, "-m", "stadtteil.cli", "build", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
-        capture_output=True, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": TODAY,
-             revisions.WRITE_VARIABLE: "1" if write else "0", **env})
+def build(root: Path, site: Path, write: bool = True, new_process: bool = False, **env: str) -> dict[str, bytes]:
+    """The site's feeds after `stadtteil build`. In this process (sites.build_here) unless a test needs a
+    process that has read nothing yet: a dozen builds of the mini fixture, and what the tests look at is
+    the calendar record and the feeds."""
+    run = build_subprocess if new_process else build_here
+    result = run(root, site, today=TODAY, env={revisions.WRITE_VARIABLE: "1" if write else "0", **env})
     assert result.returncode == 0, result.stderr
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.ics"))}
 
@@ -124,13 +126,14 @@ def test_no_file_time_is_read_school_holidays_included(origin, tmp_path):
     # A non-editable reinstall gives the school-holiday file in site-packages a new time; switching
     # from editable to non-editable an older one. Neither may show in any feed.
     site = clone(origin, tmp_path / "c")
-    before = build(site, tmp_path / "before", write=False)
+    # Each build in a new process: one that had read the files before could answer from what it keeps.
+    before = build(site, tmp_path / "before", write=False, new_process=True)
     stat = SCHOOL_HOLIDAYS_FILE.stat()
     try:
         os.utime(SCHOOL_HOLIDAYS_FILE, (stat.st_atime, stat.st_mtime + 86400 * 30))   # reinstalled later
         for path in site.rglob("*.yml"):                                              # data files older
             os.utime(path, (stat.st_atime, stat.st_mtime - 86400 * 300))
-        assert build(site, tmp_path / "after", write=False) == before
+        assert build(site, tmp_path / "after", write=False, new_process=True) == before
     finally:
         os.utime(SCHOOL_HOLIDAYS_FILE, (stat.st_atime, stat.st_mtime))
 
