@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -42,8 +43,23 @@ log = logging.getLogger("mkdocs.plugins.stadtteil")
 # Notices that must be seen but must not fail a --strict build (mkdocs counts warnings of its own
 # loggers): an image left out after a withdrawn consent is the system working, not a build error.
 notice = logging.getLogger("stadtteil.notice")
-if not notice.handlers:
-    _handler = logging.StreamHandler()
+
+
+class _Stderr(logging.StreamHandler):
+    """Writes to the standard error of the moment a notice is told, not of the moment this module was
+    imported: a host that captures the output of each build (a test, a server) hears every notice."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+
+# Once, whatever else listens to the logger (a test may have added its own listener before this import).
+if not any(isinstance(h, _Stderr) for h in notice.handlers):
+    _handler = _Stderr()
     _handler.setFormatter(logging.Formatter("HINWEIS  -  %(message)s"))
     notice.addHandler(_handler)
     notice.setLevel(logging.INFO)
