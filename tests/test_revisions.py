@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar as ICalendar
 
-from stadtteil import revisions
-from stadtteil.feeds import FeedSettings
-from stadtteil.revisions import Revisions
+from stadtteil.calendars import revisions
+from stadtteil.calendars.feeds import FeedSettings
+from stadtteil.calendars.revisions import Revisions
 from stadtteil.loader import load_project
-from stadtteil.schedule import SCHOOL_HOLIDAYS_FILE
+from stadtteil.calendars.schedule import SCHOOL_HOLIDAYS_FILE
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "mini"
@@ -116,7 +116,7 @@ def test_full_and_shallow_clones_build_identical_feeds(origin, tmp_path):
 
 
 def revisions_epoch() -> int:
-    from stadtteil.feeds import SEQUENCE_EPOCH
+    from stadtteil.calendars.feeds import SEQUENCE_EPOCH
     return SEQUENCE_EPOCH
 
 
@@ -137,8 +137,8 @@ def test_no_file_time_is_read_school_holidays_included(origin, tmp_path):
 
 def test_school_holiday_data_change_raises_only_the_pausing_offer(tmp_path):
     # A new quarter's engine may bring new school-holiday dates: a real change for offers that pause then.
-    from stadtteil.feeds import FeedBuilder
-    from stadtteil.schedule import Calendar, SchoolHolidays
+    from stadtteil.calendars.feeds import FeedBuilder
+    from stadtteil.calendars.schedule import Calendar, SchoolHolidays
     project = load_project(FIXTURE)
     settings = FeedSettings("https://test.example.org/", "test.example.org", dt.date(2026, 12, 2))
     changed_file = tmp_path / "schulferien-nw.yml"

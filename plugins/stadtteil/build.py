@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import bidi, csp, discovery, i18n, jsonld, revisions, sanitize
+from . import bidi, csp, i18n, jsonld, sanitize
+from .calendars import discovery, revisions
 from .errors import DataErrors
 from .formatting import short_date
 from .funding import EU_STATEMENT
@@ -320,7 +321,7 @@ class Build:
         return jsonld.script(self._graphs[self.lang].for_page(src))
 
     def feed_links(self, url: str) -> list[discovery.FeedLink]:
-        """The feeds the page at ``url`` names in its head (discovery.py), for the theme."""
+        """The feeds the page at ``url`` names in its head (calendars/discovery.py), for the theme."""
         lang = i18n.language(self.lang)
         rest = url[len(lang.prefix):] if lang.prefix and url.startswith(lang.prefix) else url
         offers = self.site.project.offers if self.site.project is not None else {}

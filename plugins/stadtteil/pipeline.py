@@ -31,16 +31,16 @@ from . import funding as funding_rules
 from .images import photos as photo_rules
 from . import plausibility
 from . import production as production_rules
-from . import revisions
+from .calendars import revisions
 from . import sanitize
 from .errors import DataError, DataErrors
-from .feeds import FeedSettings
+from .calendars.feeds import FeedSettings
 from .inputs import MAX_MARKDOWN_BYTES, site_inputs
 from . import shared_partners
 from .upgrade import version_problems
 from .loader import Project, check_calendar, check_helplines, load_project
 from .models import Settings
-from .schedule import TZ
+from .calendars.schedule import TZ
 
 # The Markdown extensions every mkdocs site has, whatever mkdocs.yml says (mkdocs adds them itself).
 BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")

@@ -113,7 +113,7 @@ def _same_day_ahead(day: dt.date, today: dt.date) -> dt.date | None:
 
 def _fully_cancelled_offers(project, today: dt.date) -> list[Notice]:
     from .formatting import long_date
-    from .schedule import Calendar, sessions
+    from .calendars.schedule import Calendar, sessions
     calendar = Calendar(project.office)
     last = today + dt.timedelta(weeks=WEEKS_AHEAD) - dt.timedelta(days=1)
     found = []
@@ -140,7 +140,7 @@ def _fully_cancelled_offers(project, today: dt.date) -> list[Notice]:
 
 def _far_future(project, today: dt.date) -> list[Notice]:
     from .formatting import long_date
-    from .schedule import years_later
+    from .calendars.schedule import years_later
     limit = years_later(today, YEARS_AHEAD)
     found = []
 

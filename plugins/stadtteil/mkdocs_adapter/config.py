@@ -20,7 +20,7 @@ class StadtteilConfig(Config):
     audiences = c.Optional(c.Type(dict))
     topics = c.Optional(c.Type(dict))
     partner_kinds = c.Optional(c.Type(dict))
-    # The colour of each category's calendar, a CSS colour name ({begegnung: darkorange}); defaults: colors.py.
+    # The colour of each category's calendar, a CSS colour name ({begegnung: darkorange}); defaults: calendars/colors.py.
     category_colors = c.Optional(c.Type(dict))
     # Part of every calendar UID. Set once and never change it: a new value makes every subscribed
     # calendar show all dates twice. Default: the host name of `site_url`.
