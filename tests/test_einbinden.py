@@ -21,7 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar as ICalendar
 
-from stadtteil import embed
+from stadtteil.opendata import embed
 from stadtteil.calendars import feeds
 from stadtteil.calendars.atom import ATOM, entry_id
 from stadtteil.calendars.colors import CSS3_NAMES, DEFAULTS

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import bidi, csp, i18n, jsonld, sanitize
+from . import bidi, csp, i18n, sanitize
+from .opendata import jsonld
 from .calendars import discovery, revisions
 from .errors import DataErrors
 from .formatting import short_date
@@ -311,7 +312,7 @@ class Build:
 
     def structured_data(self, url: str) -> str:
         """The schema.org element for the head of the page at ``url`` ("" for pages without one):
-        offer, event, start and contact pages (jsonld.py)."""
+        offer, event, start and contact pages (opendata/jsonld.py)."""
         site, lang = self.site, i18n.language(self.lang)
         rest = url[len(lang.prefix):] if lang.prefix and url.startswith(lang.prefix) else url
         src = "index.md" if rest == "" else rest.rstrip("/") + ".md"

@@ -303,7 +303,7 @@ class Location(StaffModel):
     name: Text
     address: Address | None = None
     description: Text | None = None
-    # Steps, door widths, toilet: shown nowhere on the pages yet, published in the open data (hsds.py).
+    # Steps, door widths, toilet: shown nowhere on the pages yet, published in the open data (opendata/hsds.py).
     accessibility: Text | None = None
 
 

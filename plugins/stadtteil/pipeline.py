@@ -161,7 +161,7 @@ class LanguageOutputs:
     pages: list        # data pages (pages.Page)
     defaults: list     # pages the site may write by hand instead (kontakt.md, …)
     entries: list      # search entries of the data pages
-    files: list = field(default_factory=list)   # (site path, bytes): the partners' dates (embed.py)
+    files: list = field(default_factory=list)   # (site path, bytes): the partners' dates (opendata/embed.py)
 
 
 class Site:
@@ -307,13 +307,13 @@ class Site:
         settings = FeedSettings(self.site_url, self.config.uid_domain, self.today, self.project.office.name)
         feeds = revisions.language_feeds(self.project, settings, self._revisions, lang)
         from .pages import build_pages, default_pages, page_entries   # the templates: not needed by `check`
-        from .hsds import licence_of
+        from .opendata.hsds import licence_of
         generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos,
                                 licence=licence_of(self.config.options.get("open_data")),
                                 languages=tuple(self.config.languages))
         defaults = default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
         # The record's entries go back with the feeds: a helper's copy of the record is its own.
-        from .embed import files as embed_files
+        from .opendata.embed import files as embed_files
         return LanguageOutputs(feeds, self._revisions.used.get(lang, {}), generated, defaults,
                                page_entries(generated), embed_files(self.project, self.today, lang, self.site_url))
 
@@ -323,9 +323,9 @@ class Site:
         self._revisions.used[lang] = outputs.revisions_used
 
     def open_data_files(self) -> list[tuple[str, bytes]]:
-        """(site path, bytes) of the open data (HSDS 3.0 under daten/hsds/, hsds.py): one set for the
+        """(site path, bytes) of the open data (HSDS 3.0 under daten/hsds/, opendata/hsds.py): one set for the
         site, in German, published with the first language."""
-        from . import hsds
+        from .opendata import hsds
         assert self.project is not None
         funding = self.funding
         funders = tuple(logo.alt for logo in funding.logos if logo.id != "traeger") if funding else ()

@@ -38,7 +38,7 @@ def check_page(data: bytes, rel: str, site_dir: Path, funding: Any, allowed: dic
 
 
 def data_block_problems(soup, rel: str) -> list[DataError]:
-    """schema.org data (jsonld.py) only where the engine puts it: one block, in the head, valid JSON.
+    """schema.org data (opendata/jsonld.py) only where the engine puts it: one block, in the head, valid JSON.
     Anywhere else it came from text (content pages may hold no <script> at all: sanitize.py)."""
     blocks = soup.select("//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
                          "='application/ld+json']")

@@ -31,7 +31,7 @@ class StadtteilConfig(Config):
     # A self-hosted video in German Sign Language for the start page (marker <!-- stadtteil:dgs -->):
     # {file: media/dgs-willkommen.mp4, duration: "1:45", title: …, poster: …}. It needs a consent record.
     sign_language_video = c.Optional(c.Type(dict))
-    # The licence of the open data under daten/hsds/ (hsds.py): {licence: …, licence_url: …}; without it
+    # The licence of the open data under daten/hsds/ (opendata/hsds.py): {licence: …, licence_url: …}; without it
     # „Datenlizenz Deutschland – Namensnennung – Version 2.0“.
     open_data = c.Optional(c.Type(dict))
     # The site engine `stadtteil build` runs (engines.py: an entry point of the group "stadtteil.engines").
