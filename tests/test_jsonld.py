@@ -22,7 +22,7 @@ from pyld import jsonld as pyld
 from stadtteil import csp
 from stadtteil.opendata import jsonld
 from stadtteil.htmltree import parse
-from stadtteil.sitecheck import data_block_problems
+from stadtteil.checks.output import data_block_problems
 
 from sites import DAY
 

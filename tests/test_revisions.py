@@ -1,5 +1,5 @@
 """Calendar revisions depend only on what each VEVENT says (revision record, revisions.py), and a
-production build refuses every placeholder `stadtteil new` ships (production.py).
+production build refuses every placeholder `stadtteil new` ships (checks/production.py).
 
 Real git repositories (full and `--depth 1` clones over file://), the real build in a subprocess,
 icalendar and ical.js on the results.
@@ -340,7 +340,7 @@ def test_production_build_of_a_new_site_refuses_every_placeholder(tmp_path):
 
 
 def test_example_domains_and_their_real_neighbours():
-    from stadtteil.production import example_host
+    from stadtteil.checks.production import example_host
     for host in ("example.org", "www.example.com", "test.example.net", "www.gemeinsam-in-batenbrock.example",
                  "buero.test", "localhost"):
         assert example_host(host), host

@@ -38,8 +38,8 @@ from .images import in_pages
 from .images.output_check import sha256
 from .pages import BLOCKS, SEARCH, GeneratedPage, page_entries, render_block, search_page
 from .pipeline import LanguageOutputs, Site, SiteError
-from .rendered import CssCheck
-from .sitecheck import SiteCheck
+from .checks.rendered import CssCheck
+from .checks.output import SiteCheck
 from .sitemap import write_sitemap
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -64,7 +64,7 @@ def collect(config_file: Path, today: dt.date | None = None) -> tuple[list[DataE
 
 def gather(config_file: Path, today: dt.date | None = None) -> Checked:
     """``collect`` in full. The build's own pipeline (pipeline.py) with the build's date."""
-    from . import production
+    from .checks import production
     from .calendars import revisions
     from .pipeline import Site, SiteError, build_date
 

@@ -1,7 +1,7 @@
 """`stadtteil new`: a complete site repository for another quarter, made from the scaffold folder.
 
 What a quarter's repository holds is what this one holds for Batenbrock, less the engine: the data
-(with PLATZHALTER values a production build refuses, production.py), the Makefile with the same two
+(with PLATZHALTER values a production build refuses, checks/production.py), the Makefile with the same two
 commands (``make site``, ``make test``) that install the engine pinned in ``requirements.txt``, the
 GitHub and GitLab pipelines with the daily rebuild, the server configurations, pre-commit, the JSON
 schemas for editors, the staff guide, tests of its own built site, and a Git repository with a first

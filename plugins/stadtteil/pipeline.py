@@ -29,8 +29,8 @@ from pydantic import ValidationError
 
 from . import funding as funding_rules
 from .images import photos as photo_rules
-from . import plausibility
-from . import production as production_rules
+from .checks import plausibility
+from .checks import production as production_rules
 from .calendars import revisions
 from . import sanitize
 from .errors import DataError, DataErrors
@@ -180,7 +180,7 @@ class Site:
         self.calendar_warnings: list[str] = []
         self.warnings: list[str] = []
         # Must be seen, must not stop any build (not even --strict): old helpline entries, plausibility
-        # (errors.Notice, plausibility.py).
+        # (errors.Notice, checks/plausibility.py).
         self.notices: list[str] = []
         self._revisions = None
         self._record: tuple[dict, str | None] | None = None   # revisions.read, once per build
@@ -269,7 +269,7 @@ class Site:
         names = ", ".join(logo.id for logo in self.funding.placeholders)
         found = [f"Förderhinweis: Für diese Logos stehen noch Platzhalter: {names}. "
                  "Tragen Sie die echten Logo-Dateien in mkdocs.yml unter „funding“ ein."] if names else []
-        if config.production:   # the scaffold's placeholders (Impressum, phone, site_url, …): see production.py
+        if config.production:   # the scaffold's placeholders (Impressum, phone, site_url, …): see checks/production.py
             found += production_rules.problems(self.root, self.project, config.site_url,
                                                config.options.get("uid_domain"), config.config_file)
             if found:

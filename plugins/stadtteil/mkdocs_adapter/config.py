@@ -37,7 +37,7 @@ class StadtteilConfig(Config):
     # The site engine `stadtteil build` runs (engines.py: an entry point of the group "stadtteil.engines").
     # Read by the core's command line from mkdocs.yml; declared here so mkdocs accepts it.
     engine = c.Type(str, default="mkdocs")
-    # A production build refuses every placeholder (production.py); `--strict` is one too.
+    # A production build refuses every placeholder (checks/production.py); `--strict` is one too.
     # STADTTEIL_PRODUCTION=1 (the CI pipelines) overrides.
     production = c.Type(bool, default=False)
     # With a second core, a helper process prepares the other languages while German builds.
