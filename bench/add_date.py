@@ -86,8 +86,8 @@ def feed_time() -> None:
 
     import yaml
 
-    from stadtteil import revisions
-    from stadtteil.feeds import FeedBuilder, FeedSettings
+    from stadtteil.calendars import revisions
+    from stadtteil.calendars.feeds import FeedBuilder, FeedSettings
     from stadtteil.pipeline import Site, SiteConfig
     config = yaml.load((BATENBROCK / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.Loader)
     options = next(p["stadtteil"] for p in config["plugins"] if isinstance(p, dict) and "stadtteil" in p)

@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
     from mkdocs.config import load_config
-    from stadtteil import hsds, jsonld
+    from stadtteil.opendata import hsds, jsonld
     from stadtteil.loader import load_project
     from stadtteil.pipeline import settings_of
 

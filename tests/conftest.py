@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from stadtteil.revisions import WRITE_VARIABLE
+from stadtteil.calendars.revisions import WRITE_VARIABLE
 
 # Tests build the frozen fixtures (and the live data, once) in place, each for its own day: the calendar
 # revision records committed there must not change under them. Tests of the record turn writing back on

@@ -314,7 +314,7 @@ def scenario_except_wrong_weekday(tmp: Path) -> Said:
 
 def scenario_school_holidays(tmp: Path) -> Said:
     import test_staff_mistakes as s
-    from stadtteil.schedule import SchoolHolidays
+    from stadtteil.calendars.schedule import SchoolHolidays
     root = s.valid_project(tmp)
     (root / "offers" / "naehtreff.yml").write_text(s.NAEHTREFF + "    school_holidays: pause\n", encoding="utf-8")
     assert 2099 not in SchoolHolidays.load().years   # a year no data file will have: the message stays the same

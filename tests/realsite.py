@@ -1,4 +1,4 @@
-"""Real-looking values for what a production build refuses as placeholders (stadtteil/production.py):
+"""Real-looking values for what a production build refuses as placeholders (stadtteil/checks/production.py):
 the fixture site and the repository's own data use example domains and placeholder names, which a
 production build must not publish. Tests of production builds put these in, as an office would."""
 

@@ -51,9 +51,9 @@ def test_check_serialises_the_first_language_and_counts_the_others_by_uid(tmp_pa
     builds the German ones only (serialising all six was nine tenths of a check's time)."""
     import datetime as dt
     import shutil
-    from stadtteil import revisions
-    from stadtteil.feeds import FeedSettings
-    from stadtteil.revisions import Revisions
+    from stadtteil.calendars import revisions
+    from stadtteil.calendars.feeds import FeedSettings
+    from stadtteil.calendars.revisions import Revisions
     from stadtteil.loader import load_project
 
     root = tmp_path / "site"

@@ -21,12 +21,13 @@ import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar as ICalendar
 
-from stadtteil import embed, feeds
-from stadtteil.atom import ATOM, entry_id
-from stadtteil.colors import CSS3_NAMES, DEFAULTS
+from stadtteil.opendata import embed
+from stadtteil.calendars import feeds
+from stadtteil.calendars.atom import ATOM, entry_id
+from stadtteil.calendars.colors import CSS3_NAMES, DEFAULTS
 from stadtteil.loader import load_project
 from stadtteil.models import Settings
-from stadtteil.schedule import TZ, Calendar, sessions
+from stadtteil.calendars.schedule import TZ, Calendar, sessions
 
 from browser import ARGS, CHROMIUM, require_browser
 from sites import BATENBROCK, CLOCK, DAY

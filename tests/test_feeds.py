@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from dateutil.rrule import rrulestr
 from icalendar import Calendar as ICalendar
 
-from stadtteil.feeds import _rrule
+from stadtteil.calendars.feeds import _rrule
 from stadtteil.loader import load_project
 from stadtteil.models import ScheduleRule
-from stadtteil.schedule import TZ, Calendar, rule_dates, sessions
+from stadtteil.calendars.schedule import TZ, Calendar, rule_dates, sessions
 
 from sites import BATENBROCK, DAY
 

@@ -210,7 +210,7 @@ def test_pages_changed_after_the_early_check_are_checked_again(built_site, tmp_p
     from stadtteil.images.output_check import sha256
     from stadtteil.mkdocs_adapter.theme_files import theme_images
     from stadtteil.helper_process import Helper
-    from stadtteil.sitecheck import SiteCheck, check_site
+    from stadtteil.checks.output import SiteCheck, check_site
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
     result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
@@ -246,11 +246,11 @@ def test_bypass_in_another_language_fails_the_whole_build(tmp_path):
 
 def test_early_check_reports_the_same_however_the_pages_are_shared(built_site, tmp_path, monkeypatch):
     # finish() right after handing over: batches the helper has not started come back to this process.
-    from stadtteil import sitecheck
+    from stadtteil.checks import output as sitecheck
     from stadtteil.helper_process import Helper
     from stadtteil.images.output_check import sha256
     from stadtteil.mkdocs_adapter.theme_files import theme_images
-    from stadtteil.sitecheck import SiteCheck, check_site
+    from stadtteil.checks.output import SiteCheck, check_site
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
     result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
@@ -276,7 +276,7 @@ def test_a_page_half_written_when_the_helper_reads_it_is_judged_by_its_final_byt
     from stadtteil.helper_process import Helper
     from stadtteil.images.output_check import sha256
     from stadtteil.mkdocs_adapter.theme_files import theme_images
-    from stadtteil.sitecheck import SiteCheck, check_site
+    from stadtteil.checks.output import SiteCheck, check_site
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
     result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
@@ -428,7 +428,7 @@ def test_extra_css_that_hides_the_bar_is_refused(tmp_path):
         "footer .st-funding { visibility: hidden; }\n.st-eu { transform: translateY(-500px); }\n")
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("markdown_extensions:", "extra_css: [assets/trick.css]\nmarkdown_extensions:"))
-    # The site's CSS is read as a browser reads it (rendered.py; the browser side: test_funding_rendered.py).
+    # The site's CSS is read as a browser reads it (checks/rendered.py; the browser side: test_funding_rendered.py).
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "content/assets/trick.css, Zeile 1" in result.stderr and "visibility: hidden" in result.stderr

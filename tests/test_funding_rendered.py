@@ -19,7 +19,8 @@ from PIL import Image
 
 from browser import PHONE, browser, serve
 from crawl import FUNDING
-from stadtteil import funding, rendered
+from stadtteil import funding
+from stadtteil.checks import rendered
 from stadtteil.htmltree import parse
 
 from sites import DAY, MINI as FIXTURE, REPO, build_here
@@ -131,7 +132,7 @@ def test_pushing_the_emblem_below_the_first_screen_is_refused(refused):
 
 def test_language_bar_may_not_push_the_emblem_down(repo_site, tmp_path):
     """The language bar stands before the emblem on every page of a site in several languages."""
-    from stadtteil import rendered
+    from stadtteil.checks import rendered
     import material
     check = rendered.CssCheck(rendered.shipped_css([THEME, Path(material.__file__).parent / "templates"]))
     (repo_site / "assets" / "probe-first-screen.css").write_text(

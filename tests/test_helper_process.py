@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from stadtteil import helper_process, sitecheck
+from stadtteil import helper_process
+from stadtteil.checks import output as sitecheck
 from stadtteil.helper_process import Helper
 
 from sites import MINI, build_here

@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from stadtteil import hsds
+from stadtteil.opendata import hsds
 
 from sites import DAY
 

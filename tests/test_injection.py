@@ -149,7 +149,7 @@ def test_plain_text_fields_show_literally_everywhere(site):
     assert PAGE_TITLE in nav
     assert HEART in [a.get_text(strip=True) for a in own.select(".md-nav--secondary a")]   # table of contents
     for soup in (page(site, "angebote/naehtreff/"), event, own, search):
-        # The schema.org block (jsonld.py) is data, never run: the title is in it as text, as written.
+        # The schema.org block (opendata/jsonld.py) is data, never run: the title is in it as text, as written.
         runs = [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
         assert not [s for s in runs if "__pwned" in s.get_text()]
     data = page(site, "angebote/naehtreff/").find("script", type="application/ld+json").string

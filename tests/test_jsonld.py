@@ -19,9 +19,10 @@ from icalendar import Calendar as ICalendar
 from lxml import html as lxml_html
 from pyld import jsonld as pyld
 
-from stadtteil import csp, jsonld
+from stadtteil import csp
+from stadtteil.opendata import jsonld
 from stadtteil.htmltree import parse
-from stadtteil.sitecheck import data_block_problems
+from stadtteil.checks.output import data_block_problems
 
 from sites import DAY
 

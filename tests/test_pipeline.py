@@ -234,7 +234,7 @@ def test_pipeline_runs_without_the_site_engine(tmp_path):
     result = json.loads(done.stdout.splitlines()[-1])    # after what `stadtteil build` printed
     assert result["loaded"] == []
     assert {"stadtteil.cli", "stadtteil.pipeline", "stadtteil.build", "stadtteil.engines", "stadtteil.helper_process",
-            "stadtteil.sitecheck"} <= set(result["core"])
+            "stadtteil.checks.output"} <= set(result["core"])
     german, english = result["de"], result["en"]
     for pages in (german["pages"], english["pages"]):
         assert {"wochenplan.md", "angebote/index.md", "termine/index.md", "hilfe-finden/index.md"} <= set(pages)

@@ -2,7 +2,7 @@
 
 An event dated 2025 instead of 2026 built without a word (listed among the past events, kept in the
 calendars). Now it, an offer whose every date in the coming weeks is cancelled, a year far in the future
-and a closure longer than a month are warnings (plausibility.py): in `check` and the build, never
+and a closure longer than a month are warnings (checks/plausibility.py): in `check` and the build, never
 stopping either. Each case is one change to the mini fixture, judged by the pipeline on the frozen day;
 for each, what must not be warned about is tested beside it.
 """
@@ -18,7 +18,7 @@ import pytest
 
 from stadtteil.cli import main as stadtteil, site_config
 from stadtteil.pipeline import Site
-from stadtteil import plausibility
+from stadtteil.checks import plausibility
 
 from sites import BATENBROCK, DAY, MINI, build_here
 

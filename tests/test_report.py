@@ -107,7 +107,7 @@ def test_dates_per_month_as_counted_by_hand(made):
 
 def test_the_date_after_the_change_to_summer_time_keeps_its_wall_clock_and_its_day(made):
     from stadtteil.loader import load_project
-    from stadtteil.schedule import Calendar, sessions
+    from stadtteil.calendars.schedule import Calendar, sessions
     _, _, project = made
     data = load_project(project)
     found = sessions("sonntagscafe", data.offers["sonntagscafe"], Calendar(data.office),

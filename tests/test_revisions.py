@@ -1,5 +1,5 @@
 """Calendar revisions depend only on what each VEVENT says (revision record, revisions.py), and a
-production build refuses every placeholder `stadtteil new` ships (production.py).
+production build refuses every placeholder `stadtteil new` ships (checks/production.py).
 
 Real git repositories (full and `--depth 1` clones over file://), the real build in a subprocess,
 icalendar and ical.js on the results.
@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar as ICalendar
 
-from stadtteil import revisions
-from stadtteil.feeds import FeedSettings
-from stadtteil.revisions import Revisions
+from stadtteil.calendars import revisions
+from stadtteil.calendars.feeds import FeedSettings
+from stadtteil.calendars.revisions import Revisions
 from stadtteil.loader import load_project
-from stadtteil.schedule import SCHOOL_HOLIDAYS_FILE
+from stadtteil.calendars.schedule import SCHOOL_HOLIDAYS_FILE
 
 from sites import build as build_subprocess, build_here
 
@@ -118,7 +118,7 @@ def test_full_and_shallow_clones_build_identical_feeds(origin, tmp_path):
 
 
 def revisions_epoch() -> int:
-    from stadtteil.feeds import SEQUENCE_EPOCH
+    from stadtteil.calendars.feeds import SEQUENCE_EPOCH
     return SEQUENCE_EPOCH
 
 
@@ -140,8 +140,8 @@ def test_no_file_time_is_read_school_holidays_included(origin, tmp_path):
 
 def test_school_holiday_data_change_raises_only_the_pausing_offer(tmp_path):
     # A new quarter's engine may bring new school-holiday dates: a real change for offers that pause then.
-    from stadtteil.feeds import FeedBuilder
-    from stadtteil.schedule import Calendar, SchoolHolidays
+    from stadtteil.calendars.feeds import FeedBuilder
+    from stadtteil.calendars.schedule import Calendar, SchoolHolidays
     project = load_project(FIXTURE)
     settings = FeedSettings("https://test.example.org/", "test.example.org", dt.date(2026, 12, 2))
     changed_file = tmp_path / "schulferien-nw.yml"
@@ -343,7 +343,7 @@ def test_production_build_of_a_new_site_refuses_every_placeholder(tmp_path):
 
 
 def test_example_domains_and_their_real_neighbours():
-    from stadtteil.production import example_host
+    from stadtteil.checks.production import example_host
     for host in ("example.org", "www.example.com", "test.example.net", "www.gemeinsam-in-batenbrock.example",
                  "buero.test", "localhost"):
         assert example_host(host), host

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from stadtteil.models import Office, Offer, ScheduleRule
-from stadtteil.schedule import Calendar, describe, rule_dates, sessions, time_span
+from stadtteil.calendars.schedule import Calendar, describe, rule_dates, sessions, time_span
 
 D = dt.date
 

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import bidi, csp, discovery, i18n, jsonld, revisions, sanitize
+from . import bidi, csp, i18n, sanitize
+from .opendata import jsonld
+from .calendars import discovery, revisions
 from .errors import DataErrors
 from .formatting import short_date
 from .funding import EU_STATEMENT
@@ -36,8 +38,8 @@ from .images import in_pages
 from .images.output_check import sha256
 from .pages import BLOCKS, SEARCH, GeneratedPage, page_entries, render_block, search_page
 from .pipeline import LanguageOutputs, Site, SiteError
-from .rendered import CssCheck
-from .sitecheck import SiteCheck
+from .checks.rendered import CssCheck
+from .checks.output import SiteCheck
 from .sitemap import write_sitemap
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -310,7 +312,7 @@ class Build:
 
     def structured_data(self, url: str) -> str:
         """The schema.org element for the head of the page at ``url`` ("" for pages without one):
-        offer, event, start and contact pages (jsonld.py)."""
+        offer, event, start and contact pages (opendata/jsonld.py)."""
         site, lang = self.site, i18n.language(self.lang)
         rest = url[len(lang.prefix):] if lang.prefix and url.startswith(lang.prefix) else url
         src = "index.md" if rest == "" else rest.rstrip("/") + ".md"
@@ -320,7 +322,7 @@ class Build:
         return jsonld.script(self._graphs[self.lang].for_page(src))
 
     def feed_links(self, url: str) -> list[discovery.FeedLink]:
-        """The feeds the page at ``url`` names in its head (discovery.py), for the theme."""
+        """The feeds the page at ``url`` names in its head (calendars/discovery.py), for the theme."""
         lang = i18n.language(self.lang)
         rest = url[len(lang.prefix):] if lang.prefix and url.startswith(lang.prefix) else url
         offers = self.site.project.offers if self.site.project is not None else {}

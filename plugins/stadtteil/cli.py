@@ -31,7 +31,7 @@ def plugin_options(config_file: Path) -> dict:
 def site_config(config_file: Path, production: bool = False):
     """The pipeline's view of a site, read from mkdocs.yml without the site engine (check stays fast)."""
     from .pipeline import SiteConfig, markdown_settings
-    from .revisions import site_settings
+    from .calendars.revisions import site_settings
     from .yamlsource import read_config
     options = plugin_options(config_file)
     data = read_config(config_file)
@@ -64,7 +64,8 @@ def collect(config_file: Path, today: dt.date | None = None) -> tuple[list[DataE
 
 def gather(config_file: Path, today: dt.date | None = None) -> Checked:
     """``collect`` in full. The build's own pipeline (pipeline.py) with the build's date."""
-    from . import production, revisions
+    from .checks import production
+    from .calendars import revisions
     from .pipeline import Site, SiteError, build_date
 
     config = site_config(config_file)

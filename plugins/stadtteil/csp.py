@@ -10,7 +10,7 @@ content in two comments carrying a number drawn for this build (``mark_content``
 before the build, cannot know it and so cannot close the region early. A script that got into the
 content (the sanitiser refuses them before) gets no hash and does not run.
 
-Data blocks (``<script type="application/ld+json">``, the schema.org data of jsonld.py) are no scripts:
+Data blocks (``<script type="application/ld+json">``, the schema.org data of opendata/jsonld.py) are no scripts:
 browsers never run them, so they get no hash (``_NOT_JS``); the output check allows one, in <head>.
 """
 

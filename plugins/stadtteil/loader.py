@@ -424,7 +424,7 @@ def check_helplines(project: Project, today: dt.date) -> list[Notice]:
     that was right last year is still better on the page than none, and the build must go on. Each points
     at its line (the text report shows the line, pipelines annotate it)."""
     notices = []
-    from .schedule import years_later
+    from .calendars.schedule import years_later
     limit = years_later(today, -1)
     for helpline_id, helpline in sorted(project.helplines.items()):
         doc = project.sources[("helplines", helpline_id)]
@@ -452,7 +452,7 @@ def check_calendar(project: Project, today: dt.date, horizon_days: int = 365) ->
     Run once per build, after loading (it needs the build date, which loading does not).
     """
     from .formatting import long_date
-    from .schedule import Calendar, rule_dates
+    from .calendars.schedule import Calendar, rule_dates
 
     calendar = Calendar(project.office)
     errors = ErrorCollector()

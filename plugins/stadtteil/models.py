@@ -303,7 +303,7 @@ class Location(StaffModel):
     name: Text
     address: Address | None = None
     description: Text | None = None
-    # Steps, door widths, toilet: shown nowhere on the pages yet, published in the open data (hsds.py).
+    # Steps, door widths, toilet: shown nowhere on the pages yet, published in the open data (opendata/hsds.py).
     accessibility: Text | None = None
 
 
@@ -620,13 +620,13 @@ class Settings(StaffModel):
     partner_kinds: dict[str, Text] = Field(default_factory=lambda: {
         "stadt": {"de": "Stadt Bottrop"}, "schule": {"de": "Schule"}, "traeger": {"de": "Träger"},
         "beratung": {"de": "Beratungsstelle"}, "netzwerk": {"de": "Netzwerk"}})
-    # The colour of each category's calendar (RFC 7986 COLOR): a CSS colour name; defaults in colors.py.
+    # The colour of each category's calendar (RFC 7986 COLOR): a CSS colour name; defaults in calendars/colors.py.
     category_colors: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("category_colors")
     @classmethod
     def _colors(cls, value: dict[str, Any]) -> dict[str, str]:
-        from .colors import CSS3_NAMES
+        from .calendars.colors import CSS3_NAMES
         for key, name in value.items():
             if str(name).strip().lower() not in CSS3_NAMES:
                 raise _fail(f"„{name}“ (Kategorie „{key}“) ist kein Farbname, den Kalender-Programme kennen.",
@@ -644,7 +644,7 @@ class Settings(StaffModel):
 
     def colors(self) -> dict[str, str]:
         """Every category's calendar colour (staff's choice or the default)."""
-        from .colors import category_colors
+        from .calendars.colors import category_colors
         return category_colors(list(self.categories), self.category_colors)
 
     @field_validator("categories", "audiences", "topics", "partner_kinds")

@@ -1,7 +1,7 @@
 """`stadtteil new`: a complete site repository for another quarter, made from the scaffold folder.
 
 What a quarter's repository holds is what this one holds for Batenbrock, less the engine: the data
-(with PLATZHALTER values a production build refuses, production.py), the Makefile with the same two
+(with PLATZHALTER values a production build refuses, checks/production.py), the Makefile with the same two
 commands (``make site``, ``make test``) that install the engine pinned in ``requirements.txt``, the
 GitHub and GitLab pipelines with the daily rebuild, the server configurations, pre-commit, the JSON
 schemas for editors, the staff guide, tests of its own built site, and a Git repository with a first
@@ -45,7 +45,7 @@ def target_name(rel: str) -> str:
 
 def values(name: str, carrier: str = "Träger e.V.", city: str = "Bottrop", host: str = PLACEHOLDER_HOST) -> dict:
     """What the scaffold's markers (__NAME__ …) become."""
-    from .schedule import TZ
+    from .calendars.schedule import TZ
     from .upgrade import FORMAT_VERSION
     return {"__NAME__": name, "__CARRIER__": carrier, "__CITY__": city,
             "__TODAY__": dt.datetime.now(TZ).date().isoformat(), "__VERSION__": engine_version(),

@@ -15,12 +15,12 @@ from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import formatting as fmt
-from . import feeds
+from .calendars import feeds
 from . import i18n
-from .hsds import DEFAULT_LICENCE
+from .opendata.hsds import DEFAULT_LICENCE
 from .loader import Project
 from .models import HELPLINE_KINDS, Event, Helpline, Location, Offer, Partner, ScheduleRule, tel_digits
-from .schedule import TZ, Calendar, Session, describe, is_current, next_sessions, sessions, time_span
+from .calendars.schedule import TZ, Calendar, Session, describe, is_current, next_sessions, sessions, time_span
 
 # Where each kind of page lives. Changing one changes every link (all links are built from these).
 HOME = "index.md"
@@ -178,7 +178,7 @@ class View:
         """The page for partners: the choices, the languages and the code for this page's language."""
         from html import escape
 
-        from . import embed
+        from .opendata import embed
         _ = i18n.translator(self.lang)
         office = self.project.office.name
         choices = []

@@ -29,18 +29,18 @@ from pydantic import ValidationError
 
 from . import funding as funding_rules
 from .images import photos as photo_rules
-from . import plausibility
-from . import production as production_rules
-from . import revisions
+from .checks import plausibility
+from .checks import production as production_rules
+from .calendars import revisions
 from . import sanitize
 from .errors import DataError, DataErrors
-from .feeds import FeedSettings
+from .calendars.feeds import FeedSettings
 from .inputs import MAX_MARKDOWN_BYTES, site_inputs
 from . import shared_partners
 from .upgrade import version_problems
 from .loader import Project, check_calendar, check_helplines, load_project
 from .models import Settings
-from .schedule import TZ
+from .calendars.schedule import TZ
 
 # The Markdown extensions every mkdocs site has, whatever mkdocs.yml says (mkdocs adds them itself).
 BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
@@ -161,7 +161,7 @@ class LanguageOutputs:
     pages: list        # data pages (pages.Page)
     defaults: list     # pages the site may write by hand instead (kontakt.md, …)
     entries: list      # search entries of the data pages
-    files: list = field(default_factory=list)   # (site path, bytes): the partners' dates (embed.py)
+    files: list = field(default_factory=list)   # (site path, bytes): the partners' dates (opendata/embed.py)
 
 
 class Site:
@@ -180,7 +180,7 @@ class Site:
         self.calendar_warnings: list[str] = []
         self.warnings: list[str] = []
         # Must be seen, must not stop any build (not even --strict): old helpline entries, plausibility
-        # (errors.Notice, plausibility.py).
+        # (errors.Notice, checks/plausibility.py).
         self.notices: list[str] = []
         self._revisions = None
         self._record: tuple[dict, str | None] | None = None   # revisions.read, once per build
@@ -269,7 +269,7 @@ class Site:
         names = ", ".join(logo.id for logo in self.funding.placeholders)
         found = [f"Förderhinweis: Für diese Logos stehen noch Platzhalter: {names}. "
                  "Tragen Sie die echten Logo-Dateien in mkdocs.yml unter „funding“ ein."] if names else []
-        if config.production:   # the scaffold's placeholders (Impressum, phone, site_url, …): see production.py
+        if config.production:   # the scaffold's placeholders (Impressum, phone, site_url, …): see checks/production.py
             found += production_rules.problems(self.root, self.project, config.site_url,
                                                config.options.get("uid_domain"), config.config_file)
             if found:
@@ -307,13 +307,13 @@ class Site:
         settings = FeedSettings(self.site_url, self.config.uid_domain, self.today, self.project.office.name)
         feeds = revisions.language_feeds(self.project, settings, self._revisions, lang)
         from .pages import build_pages, default_pages, page_entries   # the templates: not needed by `check`
-        from .hsds import licence_of
+        from .opendata.hsds import licence_of
         generated = build_pages(self.project, self.today, lang=lang, site_url=self.site_url, photos=self.photos,
                                 licence=licence_of(self.config.options.get("open_data")),
                                 languages=tuple(self.config.languages))
         defaults = default_pages(self.project, self.today, lang=lang, site_url=self.site_url)
         # The record's entries go back with the feeds: a helper's copy of the record is its own.
-        from .embed import files as embed_files
+        from .opendata.embed import files as embed_files
         return LanguageOutputs(feeds, self._revisions.used.get(lang, {}), generated, defaults,
                                page_entries(generated), embed_files(self.project, self.today, lang, self.site_url))
 
@@ -323,9 +323,9 @@ class Site:
         self._revisions.used[lang] = outputs.revisions_used
 
     def open_data_files(self) -> list[tuple[str, bytes]]:
-        """(site path, bytes) of the open data (HSDS 3.0 under daten/hsds/, hsds.py): one set for the
+        """(site path, bytes) of the open data (HSDS 3.0 under daten/hsds/, opendata/hsds.py): one set for the
         site, in German, published with the first language."""
-        from . import hsds
+        from .opendata import hsds
         assert self.project is not None
         funding = self.funding
         funders = tuple(logo.alt for logo in funding.logos if logo.id != "traeger") if funding else ()

@@ -217,7 +217,7 @@ def published(folders: Folders) -> str:
     index = folders.site / "index.html"
     if not index.is_file():
         return f"Veröffentlicht ist nichts: „{folders.site.name}/“ gab es noch nicht."
-    from .schedule import TZ
+    from .calendars.schedule import TZ
     built = dt.datetime.fromtimestamp(index.stat().st_mtime, TZ)
     return (f"Veröffentlicht bleibt die bisherige Fassung in „{folders.site.name}/“ "
             f"(gebaut am {built:%d.%m.%Y um %H:%M} Uhr), unverändert.")

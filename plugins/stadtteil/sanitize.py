@@ -64,7 +64,7 @@ TAGS = nh3.ALLOWED_TAGS | {
     "svg", "path",      # icons (the sign-language block): drawing only, no <use>, <image> or <script>
 }
 # `style` attributes are let through: the page's CSP (style-src 'self') keeps browsers from applying
-# them, and the output check (sitecheck.py) names any url() in them with its own message.
+# them, and the output check (checks/output.py) names any url() in them with its own message.
 _GENERIC = {"class", "id", "lang", "dir", "title", "role", "hidden", "tabindex", "translate", "style"}
 ATTRIBUTES: dict[str, set[str]] = {"*": _GENERIC}
 ATTRIBUTES.update({

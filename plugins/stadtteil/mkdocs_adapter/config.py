@@ -20,7 +20,7 @@ class StadtteilConfig(Config):
     audiences = c.Optional(c.Type(dict))
     topics = c.Optional(c.Type(dict))
     partner_kinds = c.Optional(c.Type(dict))
-    # The colour of each category's calendar, a CSS colour name ({begegnung: darkorange}); defaults: colors.py.
+    # The colour of each category's calendar, a CSS colour name ({begegnung: darkorange}); defaults: calendars/colors.py.
     category_colors = c.Optional(c.Type(dict))
     # Part of every calendar UID. Set once and never change it: a new value makes every subscribed
     # calendar show all dates twice. Default: the host name of `site_url`.
@@ -31,13 +31,13 @@ class StadtteilConfig(Config):
     # A self-hosted video in German Sign Language for the start page (marker <!-- stadtteil:dgs -->):
     # {file: media/dgs-willkommen.mp4, duration: "1:45", title: …, poster: …}. It needs a consent record.
     sign_language_video = c.Optional(c.Type(dict))
-    # The licence of the open data under daten/hsds/ (hsds.py): {licence: …, licence_url: …}; without it
+    # The licence of the open data under daten/hsds/ (opendata/hsds.py): {licence: …, licence_url: …}; without it
     # „Datenlizenz Deutschland – Namensnennung – Version 2.0“.
     open_data = c.Optional(c.Type(dict))
     # The site engine `stadtteil build` runs (engines.py: an entry point of the group "stadtteil.engines").
     # Read by the core's command line from mkdocs.yml; declared here so mkdocs accepts it.
     engine = c.Type(str, default="mkdocs")
-    # A production build refuses every placeholder (production.py); `--strict` is one too.
+    # A production build refuses every placeholder (checks/production.py); `--strict` is one too.
     # STADTTEIL_PRODUCTION=1 (the CI pipelines) overrides.
     production = c.Type(bool, default=False)
     # With a second core, a helper process prepares the other languages while German builds.

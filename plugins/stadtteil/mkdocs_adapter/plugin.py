@@ -28,7 +28,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data
 
-from .. import i18n, rendered
+from .. import i18n
+from ..checks import rendered
 from ..build import PREVIEW_VARIABLE, Build, Reporter, preview_languages, use_helper
 from ..errors import DataErrors
 from ..formatting import page_url

@@ -95,7 +95,7 @@ def fix_theme_markup(html: str, lang: str = "de") -> str:
 # language selector to the same page. Our pages name the same page in every language already (head,
 # switcher, language bar), so those are six needless requests per page, all 404s (prepaid data, server
 # logs) and, on a preview, requests to the production host; the feeds every page names in its head
-# (discovery.py: calendars, Atom) would add more, on one-language sites too. The call that starts it is
+# (calendars/discovery.py: calendars, Atom) would add more, on one-language sites too. The call that starts it is
 # taken out.
 _ALTERNATE_SETUP = re.compile(r'function (\w+)\(\{document\$:\w+\}\)\{let \w+=new Map;\w+\.pipe\('
                               r'\w+\(\(\)=>\w+\("link\[rel=alternate\]"\)\)')

@@ -18,7 +18,7 @@ from ..errors import DataError, ErrorCollector
 from ..formatting import long_date
 from ..loader import Project
 from ..models import _date, _fail
-from ..schedule import Session
+from ..calendars.schedule import Session
 from ..suggest import closest
 from ..validation_messages import translate
 from ..yamlsource import load_file

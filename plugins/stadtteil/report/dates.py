@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..formatting import text
 from ..loader import Project
-from ..schedule import CAUSES, Calendar, Session, sessions
+from ..calendars.schedule import CAUSES, Calendar, Session, sessions
 from .tables import Table
 
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..schedule import TZ
+from ..calendars.schedule import TZ
 from ..yamlsource import parse_text
 from .tables import Table
 

@@ -9,7 +9,7 @@ from collections import Counter
 from ..formatting import language_name, text
 from ..loader import Project
 from ..models import ScheduleRule
-from ..schedule import Session
+from ..calendars.schedule import Session
 from .dates import Year, status
 from .tables import Table
 

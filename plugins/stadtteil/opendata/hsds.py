@@ -27,12 +27,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from . import feeds
-from . import formatting as fmt
+from ..calendars import feeds
+from .. import formatting as fmt
 from .jsonld import is_free
-from .loader import Project
-from .models import Address, Location, Offer, Partner
-from .schedule import Calendar, describe, is_current, sessions
+from ..loader import Project
+from ..models import Address, Location, Offer, Partner
+from ..calendars.schedule import Calendar, describe, is_current, sessions
 
 FOLDER = "daten/hsds/"
 VERSION = "3.0"

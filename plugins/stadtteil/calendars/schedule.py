@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import holidays as holiday_data
 import yaml
 
-from .models import ORDINALS, WEEKDAYS, Closure, Office, Offer, ScheduleRule
+from ..models import ORDINALS, WEEKDAYS, Closure, Office, Offer, ScheduleRule
 
 TZ = ZoneInfo("Europe/Berlin")
 _WEEKDAY_INDEX = {code: i for i, code in enumerate(WEEKDAYS)}
@@ -92,7 +92,7 @@ def rule_dates(rule: ScheduleRule, start: dt.date, end: dt.date) -> Iterator[dt.
 # holiday, and the school-holiday pause of rules with `school_holidays: pause`.
 CAUSES = ("except", "closure", "holiday", "school_holidays")
 
-SCHOOL_HOLIDAYS_FILE = Path(__file__).parent / "data" / "schulferien-nw.yml"
+SCHOOL_HOLIDAYS_FILE = Path(__file__).parent.parent / "data" / "schulferien-nw.yml"
 
 
 @dataclass(frozen=True)
@@ -216,10 +216,10 @@ def join_words(words: list[str], conjunction: str = "und") -> str:
 
 def time_span(start: dt.time, end: dt.time, lang: str = "de") -> str:
     """„15–17 Uhr“, or „9:30–11:30 Uhr“ when minutes matter; other languages in their own notation."""
-    from .i18n import is_german
+    from ..i18n import is_german
     if not is_german(lang):
         from babel.dates import format_interval
-        from .i18n import language
+        from ..i18n import language
         return format_interval(start, end, "Hm", locale=language(lang).babel)
 
     def short(t: dt.time) -> str:
@@ -231,14 +231,14 @@ def time_span(start: dt.time, end: dt.time, lang: str = "de") -> str:
 
 def describe(rule: ScheduleRule, lang: str = "de") -> str:
     """The rule as residents say it: „jeden Donnerstag, 15–17 Uhr“ (and in every site language)."""
-    from .i18n import is_german, translator
+    from ..i18n import is_german, translator
     _ = translator(lang)
     if is_german(lang):
         when = _describe_german(rule)
     else:
         # Frames from the catalog with weekday names in the nominative (Babel): translators word the
         # frame so that it fits ("every week on %(days)s"), as case endings differ between languages.
-        from .formatting import weekday_name
+        from ..formatting import weekday_name
         days = lambda codes: join_words([weekday_name(d, lang) for d in sorted(codes, key=_WEEKDAY_INDEX.get)],  # noqa: E731
                                         _("und"))
         ordinals = {"first": _("ersten"), "second": _("zweiten"), "third": _("dritten"),

@@ -24,7 +24,7 @@ import cssselect2
 import tinycss2
 from lxml import etree
 
-from .errors import DataError
+from ..errors import DataError
 
 NOTICE_XPATH = "//*[@data-stadtteil-funding or @data-stadtteil-eu]"
 # Compiled once: asked on every page of the site (libxml2 walks the tree, not Python).

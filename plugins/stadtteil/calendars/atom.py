@@ -14,8 +14,8 @@ import uuid
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-from . import formatting as fmt
-from .i18n import language
+from .. import formatting as fmt
+from ..i18n import language
 from .schedule import TZ, time_span
 
 if TYPE_CHECKING:

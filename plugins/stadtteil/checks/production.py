@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .errors import Notice
+from ..errors import Notice
 
 # Exact values of the scaffold's placeholders (after `stadtteil new`), by what they stand for.
 PLACEHOLDER_VALUES = {

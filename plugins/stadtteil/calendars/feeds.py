@@ -25,10 +25,10 @@ from icalendar import Calendar as ICalendar
 from icalendar import Event as IEvent
 from icalendar import vDuration
 
-from . import formatting as fmt
-from .loader import Project
-from .models import Event, Offer, ScheduleRule
-from .i18n import language, translator
+from .. import formatting as fmt
+from ..loader import Project
+from ..models import Event, Offer, ScheduleRule
+from ..i18n import language, translator
 from .schedule import TZ, Calendar, Session, describe, rule_dates, sessions
 
 if TYPE_CHECKING:   # the record of when each VEVENT changed, kept by revisions.py

@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from .errors import Notice
+from ..errors import Notice
 
 PAST_WITHOUT_HISTORY = 30
 HISTORY_DAYS = 365          # feeds.HISTORY: how far back the calendars (and so the record) keep events
@@ -68,7 +68,7 @@ def check(project, today: dt.date, recorded: set[str] | None) -> list[Notice]:
 
 
 def _new_past_events(project, today: dt.date, recorded: set[str] | None) -> list[Notice]:
-    from .formatting import long_date
+    from ..formatting import long_date
     found = []
     for event_id, event in sorted(project.events.items()):
         if event.cancelled:
@@ -112,8 +112,8 @@ def _same_day_ahead(day: dt.date, today: dt.date) -> dt.date | None:
 
 
 def _fully_cancelled_offers(project, today: dt.date) -> list[Notice]:
-    from .formatting import long_date
-    from .schedule import Calendar, sessions
+    from ..formatting import long_date
+    from ..calendars.schedule import Calendar, sessions
     calendar = Calendar(project.office)
     last = today + dt.timedelta(weeks=WEEKS_AHEAD) - dt.timedelta(days=1)
     found = []
@@ -139,8 +139,8 @@ def _fully_cancelled_offers(project, today: dt.date) -> list[Notice]:
 
 
 def _far_future(project, today: dt.date) -> list[Notice]:
-    from .formatting import long_date
-    from .schedule import years_later
+    from ..formatting import long_date
+    from ..calendars.schedule import years_later
     limit = years_later(today, YEARS_AHEAD)
     found = []
 
@@ -178,7 +178,7 @@ def _far_future(project, today: dt.date) -> list[Notice]:
 
 
 def _long_closures(project, today: dt.date) -> list[Notice]:
-    from .formatting import long_date
+    from ..formatting import long_date
     doc = project.sources.get(("office", "office"))
     found = []
     for index, closure in enumerate(project.office.closures):

@@ -26,11 +26,11 @@ import json
 import re
 from typing import Any
 
-from . import formatting as fmt
-from .i18n import language
-from .loader import Project
-from .models import Event, Location, Offer
-from .schedule import TZ, Calendar, Session, is_current, sessions
+from .. import formatting as fmt
+from ..i18n import language
+from ..loader import Project
+from ..models import Event, Location, Offer
+from ..calendars.schedule import TZ, Calendar, Session, is_current, sessions
 
 CONTEXT = "https://schema.org"
 SCHEMA = "https://schema.org/"

@@ -12,11 +12,11 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from . import funding as funding_rules
-from .errors import DataError
-from .helper_process import Helper
-from .htmltree import parse
-from .images.output_check import check_files, check_html
+from .. import funding as funding_rules
+from ..errors import DataError
+from ..helper_process import Helper
+from ..htmltree import parse
+from ..images.output_check import check_files, check_html
 from .rendered import CssCheck
 
 
@@ -38,8 +38,8 @@ def check_page(data: bytes, rel: str, site_dir: Path, funding: Any, allowed: dic
 
 
 def data_block_problems(soup, rel: str) -> list[DataError]:
-    """schema.org data (jsonld.py) only where the engine puts it: one block, in the head, valid JSON.
-    Anywhere else it came from text (content pages may hold no <script> at all: sanitize.py)."""
+    """schema.org data (opendata/jsonld.py) only where the engine puts it: one block, in the head, valid JSON.
+    Anywhere else it came from text (content pages may hold no <script> at all: ../sanitize.py)."""
     blocks = soup.select("//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
                          "='application/ld+json']")
     found = []

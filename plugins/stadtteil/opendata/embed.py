@@ -16,10 +16,10 @@ import html
 import json
 from dataclasses import dataclass
 
-from . import formatting as fmt
-from .i18n import language, translator
-from .loader import Project
-from .schedule import TZ, Calendar, sessions, time_span
+from .. import formatting as fmt
+from ..i18n import language, translator
+from ..loader import Project
+from ..calendars.schedule import TZ, Calendar, sessions, time_span
 
 # The days ahead a file carries: the window of the pages and of „add this date“ (feeds.OCCURRENCE_DAYS).
 DAYS = 77

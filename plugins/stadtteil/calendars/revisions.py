@@ -169,8 +169,8 @@ def page_src(kind: str, key: str) -> str:
 
 
 def _builder(project, settings: FeedSettings, revisions: Revisions, lang: str) -> FeedBuilder:
-    from .formatting import page_url
-    from .i18n import language
+    from ..formatting import page_url
+    from ..i18n import language
     prefix = language(lang).prefix
 
     def url(kind: str, key: str) -> str:
@@ -245,7 +245,7 @@ def check_config(config_file: Path, root: Path, project, options: dict, today: d
 
 
 def _tolerant_yaml(path: Path) -> dict:
-    from .yamlsource import read_config
+    from ..yamlsource import read_config
     try:
         return read_config(path)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
