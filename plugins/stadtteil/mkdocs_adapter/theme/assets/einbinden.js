@@ -74,12 +74,16 @@
   var status = document.querySelector("[data-st-embed-status]");
   var fallbacks = JSON.parse(builder.getAttribute("data-fallbacks"));
   var site = builder.getAttribute("data-site"), local = builder.getAttribute("data-local");
+  // The code is HTML for the partner's page: the office's name in the link text is escaped there.
+  function html(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
   function update() {
     var file = lang.value + "/" + choice.value + ".json";
     var back = fallbacks[lang.value];
-    code.textContent = '<stadtteil-termine data-src="' + site + "einbinden/" + file + '" data-anzahl="5">\n' +
-      '  <a href="' + back.href + '">' + back.text + "</a>\n</stadtteil-termine>\n" +
-      '<script src="' + site + 'assets/einbinden.js" defer></script>';
+    code.textContent = '<stadtteil-termine data-src="' + html(site + "einbinden/" + file) + '" data-anzahl="5">\n' +
+      '  <a href="' + html(back.href) + '">' + html(back.text) + "</a>\n</stadtteil-termine>\n" +
+      '<script src="' + html(site) + 'assets/einbinden.js" defer></script>';
     preview.setAttribute("data-src", local + file);
   }
   choice.addEventListener("change", update);
