@@ -366,3 +366,12 @@ def test_page_passes_axe_in_chromium_and_reflows_at_320_px(made):
         assert page.evaluate(AXE_RUN, TAGS) == []
         page.set_viewport_size({"width": 320, "height": 640})
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_staff_text_stays_text_in_a_spreadsheet():
+    from stadtteil.report.tables import Table
+    table = Table("t", "T", ["Angebot", "Termine"], [["=HYPERLINK(\"http://x\")", 3], ["@SUM(A1)", 1], ["Nähtreff", 2],
+                                                     [-1.5, 0]])
+    rows = table.as_csv().lstrip("\ufeff").splitlines()
+    assert rows[1].startswith("\"'=HYPERLINK(") and rows[2].startswith("'@SUM") and rows[3].startswith("Nähtreff;")
+    assert rows[4].startswith("-1,5;")   # numbers stay numbers

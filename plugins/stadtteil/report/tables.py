@@ -28,12 +28,20 @@ class Table:
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         writer.writerow(self.columns)
         for row in self.rows:
-            writer.writerow([format_number(v) if isinstance(v, float) or v is None else v for v in row])
+            writer.writerow([format_number(v) if isinstance(v, float) or v is None else _text_cell(v) for v in row])
         return "\ufeff" + out.getvalue()
 
     def as_json(self) -> dict:
         return {"titel": self.caption, "spalten": self.columns, "zeilen": self.rows,
                 **({"hinweis": self.note} if self.note else {})}
+
+
+def _text_cell(value):
+    """Staff text stays text in a spreadsheet: a title beginning with = + - @ (or a tab or carriage
+    return) would be read as a formula by Excel and LibreOffice (CSV injection), so it gets a leading '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def format_number(value, missing: str = "") -> str:
