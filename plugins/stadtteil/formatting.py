@@ -7,6 +7,7 @@ import datetime as dt
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 
 from babel.dates import format_date, format_skeleton
 from markupsafe import Markup, escape
@@ -66,6 +67,10 @@ def marked_block(value: dict[str, str] | None, lang: str = "de") -> Markup:
 
 
 
+# Babel parses its locale data and the pattern again on every call; the pages, calendars and
+# schema.org blocks of six languages ask for the same few hundred dates thousands of times.
+# The results depend on the arguments alone, so they are kept (bounded: `mkdocs serve` runs for days).
+@lru_cache(maxsize=8192)
 def long_date(day: dt.date, lang: str = "de") -> str:
     """„Donnerstag, 26. November 2026“ (the local full date in other languages)."""
     if is_german(lang):
@@ -73,6 +78,7 @@ def long_date(day: dt.date, lang: str = "de") -> str:
     return format_date(day, "full", locale=locale(lang))
 
 
+@lru_cache(maxsize=8192)
 def day_month(day: dt.date, lang: str = "de") -> str:
     """„Do., 26. November“."""
     if is_german(lang):
@@ -80,6 +86,7 @@ def day_month(day: dt.date, lang: str = "de") -> str:
     return format_skeleton("MMMMEd", day, locale=locale(lang))
 
 
+@lru_cache(maxsize=8192)
 def plain_date(day: dt.date, lang: str = "de") -> str:
     """„26. November 2026“."""
     if is_german(lang):
@@ -87,19 +94,23 @@ def plain_date(day: dt.date, lang: str = "de") -> str:
     return format_date(day, "long", locale=locale(lang))
 
 
+@lru_cache(maxsize=8192)
 def short_date(day: dt.date, lang: str = "de") -> str:
     """„26.11.2026“ and the local equivalent."""
     return format_date(day, "dd.MM.y" if is_german(lang) else "short", locale=locale(lang))
 
 
+@lru_cache(maxsize=8192)
 def weekday_name(code: str, lang: str = "de") -> str:
     return Locale.parse(locale(lang)).days["format"]["wide"][WEEKDAYS.index(code)]
 
 
+@lru_cache(maxsize=8192)
 def language_name(code: str, lang: str = "de") -> str:
     return Locale.parse(locale(lang)).languages.get(code, code)
 
 
+@lru_cache(maxsize=8192)
 def hhmm(t: dt.time, lang: str = "de") -> str:
     if is_german(lang):
         return f"{t.hour}:{t.minute:02d}"

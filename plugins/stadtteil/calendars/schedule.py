@@ -214,6 +214,7 @@ def join_words(words: list[str], conjunction: str = "und") -> str:
     return ", ".join(words[:-1]) + f" {conjunction} " + words[-1]
 
 
+@lru_cache(maxsize=8192)   # Babel's interval formatting is slow; same arguments, same text
 def time_span(start: dt.time, end: dt.time, lang: str = "de") -> str:
     """„15–17 Uhr“, or „9:30–11:30 Uhr“ when minutes matter; other languages in their own notation."""
     from ..i18n import is_german

@@ -37,8 +37,8 @@ from ..pages import BYTECODE, SEARCH
 from ..pipeline import Site, SiteError, build_date
 from .config import StadtteilConfig, option, site_config
 from .prerender import Prerenderer
-from .theme_files import (finish_page, install_theme, mark_german_links, quiet_material_alternates,
-                          sign_language_icon, theme_images)
+from .theme_files import (finish_page, forget_theme_listing, install_theme, mark_german_links,
+                          quiet_material_alternates, sign_language_icon, theme_images)
 
 log = logging.getLogger("mkdocs.plugins.stadtteil")
 # Notices that must be seen but must not fail a --strict build (mkdocs counts warnings of its own
@@ -110,6 +110,7 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         # the whole process (`serve`, or builds run in-process one after another), so nothing of the
         # previous build may carry over – another site's error pages least of all.
         self.build, self._rendered = None, {}
+        forget_theme_listing()
         if not config.use_directory_urls:
             raise PluginError("mkdocs.yml: „use_directory_urls: false“ wird nicht unterstützt; "
                               "die Seiten verlinken sich über Ordner-Adressen.")

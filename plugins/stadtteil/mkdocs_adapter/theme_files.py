@@ -41,6 +41,39 @@ def install_theme(config) -> None:
     for js in ("assets/menu.js", "assets/termine.js", "assets/verlassen.js"):
         if js not in [str(getattr(j, "path", j)) for j in config.extra_javascript]:
             config.extra_javascript.append(js)
+    # To find the theme's assets, mkdocs lists every file of the theme folders (14 500: Material's
+    # icons) and matches each against its patterns, once per language: the same list every time.
+    # The list is made once per build (forget_theme_listing starts a new one); the files are found
+    # and added by mkdocs as before.
+    theme = config.theme
+    make_env = getattr(theme.get_env, "__wrapped__", theme.get_env)
+
+    def get_env():
+        env = make_env()
+        list_all = env.list_templates
+
+        def list_templates(extensions=None, filter_func=None):
+            # mkdocs-static-i18n adds its sitemap folder again for each language; a folder listed
+            # twice adds no file (the loader returns a set), so it is counted once.
+            key = (tuple(dict.fromkeys(theme.dirs)), tuple(extensions or ()), getattr(filter_func, "__code__", filter_func),
+                   tuple(sorted(theme.static_templates)))
+            if key not in _THEME_LISTING:
+                _THEME_LISTING[key] = list_all(extensions=extensions, filter_func=filter_func)
+            return list(_THEME_LISTING[key])
+
+        env.list_templates = list_templates
+        return env
+
+    get_env.__wrapped__ = make_env
+    theme.get_env = get_env
+
+
+_THEME_LISTING: dict[tuple, list[str]] = {}
+
+
+def forget_theme_listing() -> None:
+    """A new build: theme files may have been added or removed since the last one (`mkdocs serve`)."""
+    _THEME_LISTING.clear()
 
 
 def sign_language_icon() -> str:
