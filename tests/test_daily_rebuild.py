@@ -85,7 +85,11 @@ def test_after_45_quiet_days_the_office_gets_one_issue_with_the_day_of_the_shutd
     assert result.returncode == 0, result.stderr
     created = [c for c in calls if c.startswith("issue create")]
     assert len(created) == 1
-    shutdown = (dt.date.today() + dt.timedelta(days=10)).strftime("%d.%m.%Y")
+    # The shutdown day counts from the last commit in UTC, as GitHub does: 60 days after it (the commit is
+    # dated an hour before "50 days ago", so around midnight the day is the one before "today + 10").
+    last = int(subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=tmp_path / "repo", check=True,
+                              capture_output=True, text=True).stdout)
+    shutdown = dt.datetime.fromtimestamp(last + 60 * 86400, dt.timezone.utc).strftime("%d.%m.%Y")
     assert "Die tägliche Aktualisierung schläft bald ein" in created[0] and shutdown in created[0]
     assert "Enable workflow" in created[0]
 
