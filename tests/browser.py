@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import http.server
@@ -71,16 +72,41 @@ def serve(folder: Path):
         server.server_close()
 
 
+_SHARED: list = []   # [playwright, chromium] of this test process, started on first use
+
+
+def _stop() -> None:
+    if _SHARED:
+        playwright, instance = _SHARED
+        _SHARED.clear()
+        with contextlib.suppress(Exception):
+            instance.close()
+        with contextlib.suppress(Exception):
+            playwright.stop()
+
+
 @contextlib.contextmanager
 def browser():
+    """This test process's Chromium, started at the first browser test and kept to the end of the run: a
+    start costs about 0.9 s of CPU, and about fifteen modules' browser tests each paid it. What a block opens
+    (contexts, and the pages `new_page` makes with their own context) is closed when it ends, so no cookie,
+    storage or cached file of one test reaches the next, and no page left open keeps a renderer busy."""
     require_browser()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
+    if _SHARED and not _SHARED[1].is_connected():   # a test that crashed the browser: a new one
+        _stop()
+    if not _SHARED:
+        from playwright.sync_api import sync_playwright
+        playwright = sync_playwright().start()
+        _SHARED.extend([playwright, playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)])
+        atexit.register(_stop)
+    instance = _SHARED[1]
+    before = set(instance.contexts)
+    try:
+        yield instance
+    finally:
+        for context in set(instance.contexts) - before:
+            with contextlib.suppress(Exception):
+                context.close()
 
 
 @pytest.fixture(scope="module")

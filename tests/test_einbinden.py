@@ -29,7 +29,7 @@ from stadtteil.loader import load_project
 from stadtteil.models import Settings
 from stadtteil.calendars.schedule import TZ, Calendar, sessions
 
-from browser import ARGS, CHROMIUM, require_browser
+from browser import browser
 from sites import BATENBROCK, CLOCK, DAY
 from test_feeds import node_expand
 
@@ -266,8 +266,6 @@ def serve(folder: Path, host: str, rules: list):
 
 
 def test_partner_page_on_another_origin_shows_the_dates(full_site, tmp_path):
-    require_browser()
-    from playwright.sync_api import sync_playwright
     code = BeautifulSoup((full_site / "termine-einbinden/index.html").read_text(encoding="utf-8"),
                          "html.parser").select_one("[data-st-embed-code]").get_text()
     with serve(full_site, "127.0.0.1", _headers_rules(full_site)) as ours:
@@ -277,31 +275,27 @@ def test_partner_page_on_another_origin_shows_the_dates(full_site, tmp_path):
             encoding="utf-8")
         with serve(tmp_path, "127.0.0.1", []) as partner:
             partner = partner.replace("127.0.0.1", "localhost")    # a second origin: other host, other port
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                try:
-                    context = browser.new_context()
-                    page = context.new_page()
-                    page.clock.set_fixed_time(CLOCK)
-                    hosts = []
-                    page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
-                    page.goto(partner + "index.html")
-                    items = page.locator("stadtteil-termine li")
-                    items.first.wait_for(timeout=10000)
-                    assert items.count() == 5
-                    first = items.first.inner_text()
-                    # The clock is a week after the build: what ended before it is left out.
-                    assert "1. Dezember" in first or "2. Dezember" in first, first
-                    assert page.get_by_role("list", name=re.compile("Termine im")).is_visible()
-                    assert set(hosts) == {urlsplit(partner).netloc, urlsplit(ours).netloc}
-                    assert context.cookies() == []
-                    # Without JavaScript: the plain link.
-                    plain = browser.new_context(java_script_enabled=False).new_page()
-                    plain.goto(partner + "index.html")
-                    assert plain.get_by_role("link", name=re.compile("Termine im")).is_visible()
-                    assert plain.locator("stadtteil-termine li").count() == 0
-                finally:
-                    browser.close()
+            with browser() as chromium:
+                context = chromium.new_context()
+                page = context.new_page()
+                page.clock.set_fixed_time(CLOCK)
+                hosts = []
+                page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
+                page.goto(partner + "index.html")
+                items = page.locator("stadtteil-termine li")
+                items.first.wait_for(timeout=10000)
+                assert items.count() == 5
+                first = items.first.inner_text()
+                # The clock is a week after the build: what ended before it is left out.
+                assert "1. Dezember" in first or "2. Dezember" in first, first
+                assert page.get_by_role("list", name=re.compile("Termine im")).is_visible()
+                assert set(hosts) == {urlsplit(partner).netloc, urlsplit(ours).netloc}
+                assert context.cookies() == []
+                # Without JavaScript: the plain link.
+                plain = chromium.new_context(java_script_enabled=False).new_page()
+                plain.goto(partner + "index.html")
+                assert plain.get_by_role("link", name=re.compile("Termine im")).is_visible()
+                assert plain.locator("stadtteil-termine li").count() == 0
 
 
 def test_partner_page_offers_only_the_languages_the_site_builds():
