@@ -233,6 +233,34 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _as_in_a_terminal() -> None:
+    """In the new process, before the shell starts: Ctrl+C and Ctrl+\\ do what they do in a terminal. A
+    test run started in the background (`make test &`, a CI runner's step) ignores SIGINT and SIGQUIT, and
+    every process inherits that: make, the shell and mkdocs would ignore the test's Strg+C (Python installs
+    its Ctrl+C handler only where SIGINT is not ignored), and the preview would run on."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
+def _signal_state(group: int) -> str:
+    """What the processes of a process group do with signals, and where their threads wait."""
+    lines = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.getpgid(int(pid)) != group:
+                continue
+            status = Path(f"/proc/{pid}/status").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:80]
+            masks = [line for line in status.splitlines() if line.startswith(("State", "SigPnd", "ShdPnd", "SigBlk",
+                                                                              "SigIgn", "SigCgt", "Threads"))]
+            waits = [(Path(f"/proc/{pid}/task/{task}/wchan").read_text(), Path(f"/proc/{pid}/task/{task}/stat")
+                      .read_text().split(") ")[1][0]) for task in os.listdir(f"/proc/{pid}/task")]
+            lines.append(f"{pid} {command}: {' | '.join(masks)}; Threads warten: {waits}")
+        except OSError:
+            continue
+    return "\n".join(lines)
+
+
 def _serve(project: Path, command: str, day: str, pages: list[tuple[str, str]]) -> str:
     """Starts the preview with ``command`` as a terminal would, waits for each (address, words), then presses
     Ctrl+C (SIGINT to the terminal's process group); the preview's output."""
@@ -242,7 +270,8 @@ def _serve(project: Path, command: str, day: str, pages: list[tuple[str, str]]) 
     assert command in guide_commands()
     env = terminal(day)
     server = subprocess.Popen(command, shell=True, cwd=project, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                              stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                              preexec_fn=_as_in_a_terminal)
     try:
         for path, words in pages:
             deadline = time.monotonic() + 180
@@ -256,7 +285,10 @@ def _serve(project: Path, command: str, day: str, pages: list[tuple[str, str]]) 
                 assert server.poll() is None and time.monotonic() < deadline, server.stdout.read()[-3000:]
                 time.sleep(0.5)
         os.killpg(server.pid, signal.SIGINT)   # Strg+C
-        output, _ = server.communicate(timeout=60)
+        try:
+            output, _ = server.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("Strg+C hält die Vorschau nicht an:\n" + _signal_state(server.pid)) from None
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
