@@ -35,7 +35,9 @@ def test_nu_html_checker_finds_no_error(site):
     java = shutil.which("java")
     assert java, "Java fehlt (für den Nu Html Checker); .ci/run installiert es."
     assert VNU.exists(), "vnu-jar fehlt: `npm ci`"
-    result = subprocess.run([java, "-jar", str(VNU), "--format", "json", "--errors-only", "--skip-non-html", str(site)],
+    # The serial collector: a JVM of a few seconds spends less CPU on it than on the parallel default
+    # (measured on the fixture's 408 pages: 9.0 → 7.6 CPU seconds, the same messages).
+    result = subprocess.run([java, "-XX:+UseSerialGC", "-jar", str(VNU), "--format", "json", "--errors-only", "--skip-non-html", str(site)],
                             capture_output=True, text=True)
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
     assert [f"{m.get('url', '')[-60:]}:{m.get('lastLine')}: {m['message']}" for m in messages] == []
