@@ -66,7 +66,6 @@ def marked_block(value: dict[str, str] | None, lang: str = "de") -> Markup:
                   + value["de"] + "\n\n</div>")
 
 
-
 # Babel parses its locale data and the pattern again on every call; the pages, calendars and
 # schema.org blocks of six languages ask for the same few hundred dates thousands of times.
 # The results depend on the arguments alone, so they are kept (bounded: `mkdocs serve` runs for days).
