@@ -17,31 +17,13 @@ from dataclasses import dataclass
 
 from .errors import DataError, DataErrors, Notice
 from .excerpt import Sources
-
-
-def plugin_options(config_file: Path) -> dict:
-    from .yamlsource import read_config
-    data = read_config(config_file)
-    for entry in data.get("plugins") or []:
-        if isinstance(entry, dict) and "stadtteil" in entry:
-            return entry["stadtteil"] or {}
-    return {}
+from .yamlsource import plugin_options
 
 
 def site_config(config_file: Path, production: bool = False):
     """The pipeline's view of a site, read from mkdocs.yml without the site engine (check stays fast)."""
-    from .pipeline import SiteConfig, markdown_settings
-    from .calendars.revisions import site_settings
-    from .yamlsource import read_config
-    options = plugin_options(config_file)
-    data = read_config(config_file)
-    site_url, _, languages = site_settings(config_file, options)
-    extensions, configs = markdown_settings(data.get("markdown_extensions"))
-    return SiteConfig(root=(config_file.parent / options.get("data_dir", ".")).resolve(),
-                      docs_dir=Path(os.path.abspath(config_file.parent / data.get("docs_dir", "docs"))),
-                      site_url=site_url, options=options, markdown_extensions=extensions,
-                      markdown_configs=configs, languages=languages, config_file=config_file.name,
-                      production=production)
+    from .pipeline import SiteConfig
+    return SiteConfig.from_file(config_file, production)
 
 
 @dataclass

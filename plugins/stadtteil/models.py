@@ -15,6 +15,9 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Discriminator, Fie
                       field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
+# The version of this data format, written by `stadtteil new` into mkdocs.yml (`format_version`); an
+# older site is migrated by upgrade.py, and a newer one refused by it.
+FORMAT_VERSION = 2
 # Languages the site is (or will be) published in. `de` is the source language and required.
 LANGUAGES: tuple[str, ...] = ("de", "en", "tr", "ar", "uk", "de-LS")
 WEEKDAYS: tuple[str, ...] = ("mo", "di", "mi", "do", "fr", "sa", "so")

@@ -46,7 +46,7 @@ def target_name(rel: str) -> str:
 def values(name: str, carrier: str = "Träger e.V.", city: str = "Bottrop", host: str = PLACEHOLDER_HOST) -> dict:
     """What the scaffold's markers (__NAME__ …) become."""
     from .calendars.schedule import TZ
-    from .upgrade import FORMAT_VERSION
+    from .models import FORMAT_VERSION
     return {"__NAME__": name, "__CARRIER__": carrier, "__CITY__": city,
             "__TODAY__": dt.datetime.now(TZ).date().isoformat(), "__VERSION__": engine_version(),
             "__HOST__": host, "__FORMAT__": str(FORMAT_VERSION)}

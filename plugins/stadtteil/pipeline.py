@@ -100,6 +100,21 @@ class SiteConfig:
     config_file: str = "mkdocs.yml"            # the name messages give
     production: bool = False
 
+    @classmethod
+    def from_file(cls, config_file: Path, production: bool = False) -> "SiteConfig":
+        """A site's configuration read from its mkdocs.yml without the site engine (`check` stays fast,
+        and the yearly report needs no engine at all)."""
+        from .yamlsource import plugin_options, read_config
+        options = plugin_options(config_file)
+        data = read_config(config_file)
+        site_url, _, languages = revisions.site_settings(config_file, options)
+        extensions, configs = markdown_settings(data.get("markdown_extensions"))
+        return cls(root=(config_file.parent / options.get("data_dir", ".")).resolve(),
+                   docs_dir=Path(os.path.abspath(config_file.parent / data.get("docs_dir", "docs"))),
+                   site_url=site_url, options=options, markdown_extensions=extensions,
+                   markdown_configs=configs, languages=languages, config_file=config_file.name,
+                   production=production)
+
     @property
     def uid_domain(self) -> str | None:
         from urllib.parse import urlsplit

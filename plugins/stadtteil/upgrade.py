@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import DataError
+from .models import FORMAT_VERSION
 
-FORMAT_VERSION = 2
 _FIELD = "format_version"
 
 
@@ -124,7 +124,7 @@ def upgrade(config_file: Path, version: str, pip_options: str = "") -> int:
 # --- migrations ----------------------------------------------------------------------------------------
 
 def migrate_command(config_file: Path) -> int:
-    from .cli import plugin_options
+    from .yamlsource import plugin_options
     if not config_file.is_file():
         print(f"{config_file.name} fehlt: bitte im Ordner der Website ausführen.", file=sys.stderr)
         return 1
@@ -173,8 +173,7 @@ def _one_to_two(config_file: Path) -> list[str]:
     repository now holds (Makefile, requirements.txt, pipelines with the daily rebuild, deploy/, tests/,
     pre-commit, the staff guide) are added where missing, never overwritten; the number is written."""
     from . import newsite
-    from .cli import plugin_options
-    from .yamlsource import read_config
+    from .yamlsource import plugin_options, read_config
     from urllib.parse import urlsplit
     folder = config_file.parent
     config = read_config(config_file)

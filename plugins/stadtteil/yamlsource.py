@@ -122,6 +122,14 @@ def read_config(path: Path) -> dict:
     return copy.deepcopy(_read_config(str(Path(path).resolve()), info.st_mtime_ns, info.st_size))
 
 
+def plugin_options(config_file: Path) -> dict:
+    """The options of the stadtteil plugin in a mkdocs.yml, as plain data ({} when it names none)."""
+    for entry in read_config(config_file).get("plugins") or []:
+        if isinstance(entry, dict) and "stadtteil" in entry:
+            return entry["stadtteil"] or {}
+    return {}
+
+
 @functools.lru_cache(maxsize=8)
 def _read_config(path: str, mtime_ns: int, size: int) -> dict:
     data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_TolerantLoader)

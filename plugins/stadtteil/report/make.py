@@ -159,9 +159,8 @@ def write(report: Report, funding: funding_rules.Funding, office, out: Path) -> 
 def write_report(config_file: Path, year: int, out: Path, today: dt.date) -> Report:
     """Load and check the data as `stadtteil check` does, then write the report to ``out``.
     Raises DataErrors (data or attendance mistakes) or ValueError (configuration, funding)."""
-    from ..cli import site_config
-    from ..pipeline import settings_of
-    config = site_config(config_file)
+    from ..pipeline import SiteConfig, settings_of
+    config = SiteConfig.from_file(config_file)
     project = load_project(config.root, settings_of(config.options))
     funding = funding_rules.configure(config.options.get("funding"), config.root, config.config_file)
     report = compute(project, config.root, Year(year, today))
