@@ -37,7 +37,7 @@ from .helper_process import Helper
 from .images import in_pages
 from .images.output_check import sha256
 from .pages import BLOCKS, SEARCH, GeneratedPage, page_entries, render_block, search_page
-from .pipeline import LanguageOutputs, Site, SiteError
+from .pipeline import LanguageOutputs, Site, SiteError, live_block_pages
 from .checks.rendered import CssCheck
 from .checks.output import SiteCheck
 from .sitemap import write_sitemap
@@ -135,6 +135,10 @@ class Build:
         self.image_aliases: dict[str, str] = {}    # content/ paths of photos kept with re-encoded bytes
         self.german_urls: set[str] = set()        # pages of this language shown in German
         self._prepared: dict = {}
+        # The live blocks of the hand-written pages (page: block names), and the current language's
+        # blocks made beforehand by the helper, by (name, page).
+        self._block_pages: dict[str, set[str]] = {}
+        self._blocks: dict[tuple[str, str], str] = {}
         self._feeds: dict = {}                     # this language's feeds by (kind, key), for feed_links
         self._encoding = None
         self._content_problems: list = []
@@ -170,7 +174,10 @@ class Build:
             self._load_revisions()
             # One thread there: the build's own process is busy with the first language meanwhile.
             self.helper.share("photos", lambda: site.encode_photos(threads=1))
-            self.helper.share("language", self.language_outputs)
+            # The pages' live blocks are read before the fork too: the helper makes the other
+            # languages' blocks („Heute“, „Diese Woche“ … 70 days each) while the engine builds the first.
+            self._block_pages = live_block_pages(site.config.docs_dir, [lang.code for lang in self.languages])
+            self.helper.share("language", lambda code: self.language_outputs(code, blocks=True))
             if photos.pending:
                 self._encoding = self.helper.call("photos")
         if photos.pending and self._encoding is None:
@@ -183,11 +190,22 @@ class Build:
                 break
             self._prepared[code] = future
 
-    def language_outputs(self, lang: str) -> tuple[LanguageOutputs, dict]:
-        """One language's outputs and its pages rendered by the engine's Markdown step (by source
-        path): the same in either process."""
+    def language_outputs(self, lang: str, blocks: bool = False) -> tuple[LanguageOutputs, dict, dict]:
+        """One language's outputs, its pages rendered by the engine's Markdown step (by source path)
+        and, with ``blocks`` (the helper's share), the live blocks of its hand-written pages by (name,
+        page): the same in either process. Made here, the blocks are made when a page asks for them."""
         outputs = self.site.outputs(lang)
-        return outputs, {page.src: self.render_page(page.markdown) for page in outputs.pages + outputs.defaults}
+        rendered = {page.src: self.render_page(page.markdown) for page in outputs.pages + outputs.defaults}
+        return outputs, rendered, self.live_blocks(lang) if blocks else {}
+
+    def live_blocks(self, lang: str) -> dict[tuple[str, str], str]:
+        """The live blocks of the hand-written pages in ``lang``, but the sign-language block: whether its
+        video is left out is recorded by the build's own process (Site.sign_language), so it is made there."""
+        site = self.site
+        return {(name, page): render_block(site.project, site.today, name, page, lang=lang, site_url=site.site_url,
+                                           funding=site.funding)
+                for page, names in sorted(self._block_pages.items()) for name in sorted(names)
+                if name in BLOCKS and name != "dgs"}
 
     def render_page(self, markdown: str) -> Any:
         return self.render(markdown) if self.render is not None else None
@@ -201,8 +219,8 @@ class Build:
         photos' bytes (the helper encoded them meanwhile)."""
         self.built.append(self.lang)
         self.image_aliases = {}
-        outputs, rendered = Helper.result_or(self._prepared.pop(self.lang, None),
-                                             lambda: self.language_outputs(self.lang))
+        outputs, rendered, self._blocks = Helper.result_or(self._prepared.pop(self.lang, None),
+                                                           lambda: self.language_outputs(self.lang))
         self.site.outputs_taken(self.lang, outputs)
         if self._encoding is not None:
             encoding, self._encoding = self._encoding, None
@@ -271,6 +289,10 @@ class Build:
         for name in BLOCKS:
             marker = MARKER.format(name)
             if marker in markdown:
+                block = self._blocks.get((name, page))
+                if block is not None:
+                    markdown = markdown.replace(marker, "\n" + block + "\n")
+                    continue
                 block = render_block(site.project, site.today, name, page, lang=self.lang, site_url=site.site_url,
                                      funding=site.funding, dgs=site.sign_language(self.lang, self.sign_language_icon))
                 markdown = markdown.replace(marker, "\n" + block + "\n")

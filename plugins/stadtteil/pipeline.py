@@ -168,6 +168,31 @@ def page_problems(docs: Path, render: Callable[[str], str]) -> list[DataError]:
     return found
 
 
+_BLOCK_MARKER = re.compile(r"<!-- stadtteil:([a-z-]+) -->")
+
+
+def live_block_pages(docs: Path, languages: list[str]) -> dict[str, set[str]]:
+    """The live blocks (``<!-- stadtteil:NAME -->``) each hand-written page names, by the page it is
+    (kontakt.md for kontakt.en.md, as the engine's language folders name it); read as page_problems
+    reads: no links followed, no file over the size limit."""
+    suffixes = tuple(f".{code}.md" for code in languages)
+    found: dict[str, set[str]] = {}
+    for folder, _, names in os.walk(docs, followlinks=False):
+        for name in names:
+            path = Path(folder) / name
+            if not name.endswith(".md"):
+                continue
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MARKDOWN_BYTES:
+                continue
+            markers = set(_BLOCK_MARKER.findall(path.read_text(encoding="utf-8", errors="replace")))
+            if markers:
+                rel = path.relative_to(docs).as_posix()
+                page = next((rel[: -len(suffix)] + ".md" for suffix in suffixes if rel.endswith(suffix)), rel)
+                found.setdefault(page, set()).update(markers)
+    return found
+
+
 @dataclass
 class LanguageOutputs:
     """One language's share of the site, made in whichever process (see helper_process.py)."""
