@@ -12,6 +12,15 @@ from pathlib import Path
 from typing import Iterable
 
 
+def guide_for(file: str) -> str:
+    """Where staff find an example of a file like ``file``: the guide they read, not the README."""
+    if file.startswith("offers/"):
+        return "docs/anleitung.md, Abschnitt 1"
+    if file.endswith(".consent.yml") or file.startswith("consent/"):
+        return "docs/anleitung.md, Abschnitte 4 und 5"
+    return "docs/datenformat.md"
+
+
 @dataclass(frozen=True, order=True)
 class DataError:
     """One mistake in one file. Ordered by file and line so reports read top to bottom."""

@@ -15,11 +15,11 @@ from typing import Any, Iterable
 from babel import Locale
 from pydantic import BaseModel, ValidationError
 
-from .errors import ErrorCollector, Notice
+from .errors import ErrorCollector, Notice, guide_for
 from .formatting import slug as _slug_suggestion
 from . import shared_partners
 from .inputs import DATA_FILES, DATA_FOLDERS, outside_links, outside_root
-from .validation_messages import guide_for, translate
+from .validation_messages import translate
 from .models import Event, Helpline, Location, Office, Offer, Partner, Settings
 from .suggest import closest
 from .yamlsource import EMPTY, Document, load_file

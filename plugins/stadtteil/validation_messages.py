@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataError
+from .errors import DataError, guide_for
 from .suggest import FIELD_ALIASES, closest_field
 from .yamlsource import Document
 
@@ -59,15 +59,6 @@ def _models_at(root: type[BaseModel], path: tuple) -> list[type[BaseModel]]:
 
 def allowed_fields(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def guide_for(file: str) -> str:
-    """Where staff find an example of a file like ``file``: the guide they read, not the README."""
-    if file.startswith("offers/"):
-        return "docs/anleitung.md, Abschnitt 1"
-    if file.endswith(".consent.yml") or file.startswith("consent/"):
-        return "docs/anleitung.md, Abschnitte 4 und 5"
-    return "docs/datenformat.md"
 
 
 def _clean_loc(loc: tuple) -> tuple:

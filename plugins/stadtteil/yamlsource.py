@@ -23,7 +23,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from .errors import DataError
+from .errors import DataError, guide_for
 from .inputs import open_plain
 
 # Limits for hostile or broken files, far above anything staff write by hand (the deepest real
@@ -421,11 +421,6 @@ def _tab_errors(file: str, text: str) -> list[DataError]:
     return errors
 
 
-def _guide_for(file: str) -> str:
-    from .validation_messages import guide_for   # (it imports this module)
-    return guide_for(file)
-
-
 EMPTY = "Die Datei ist leer."   # a file with nothing to check: no note that checks wait for it (loader.py)
 
 
@@ -445,7 +440,7 @@ def parse_text(file: str, text: str, fast: bool = True) -> tuple[Document | None
                                 "Prüfen Sie Einrückung, Doppelpunkte und Anführungszeichen.")]
     if node is None:
         return None, [DataError(file, 1, None, EMPTY,
-                                f"Tragen Sie die Angaben ein (siehe Beispiel in {_guide_for(file)}) oder löschen Sie "
+                                f"Tragen Sie die Angaben ein (siehe Beispiel in {guide_for(file)}) oder löschen Sie "
                                 "die Datei.")]
     builder = _Builder(file, loader)
     try:
