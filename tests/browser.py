@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from sites import CLOCK
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
@@ -102,11 +104,33 @@ def browser():
     instance = _SHARED[1]
     before = set(instance.contexts)
     try:
-        yield instance
+        yield _FrozenClock(instance)
     finally:
         for context in set(instance.contexts) - before:
             with contextlib.suppress(Exception):
                 context.close()
+
+
+class _FrozenClock:
+    """The browser as tests use it, with every new page's clock at ``sites.CLOCK`` (a week after the
+    frozen build day): what assets/termine.js does with the page is then the same on every run, whatever
+    the real date. A test that wants another moment sets its own (`page.clock.set_fixed_time`)."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.clock.set_fixed_time(CLOCK)
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        page.clock.set_fixed_time(CLOCK)
+        return page
 
 
 @pytest.fixture(scope="module")
