@@ -263,6 +263,9 @@ def test_new_photo_of_a_site_in_several_languages_is_encoded_beside_the_build_an
     assert len(expected.variants) == 8
     for variant in expected.variants:
         assert (tmp_path / "site" / variant.path).read_bytes() == variant.data, variant.path
+    # The photo keeps its address too (the pages' Markdown links it). The first language's engine wrote an
+    # empty placeholder there while the helper encoded: the published file has the re-encoded bytes.
+    assert (tmp_path / "site" / "bilder" / "buechertelefonzelle.jpg").read_bytes() == expected.fallback.data
     again = build(project, tmp_path / "site2", env)
     assert again.returncode == 0, again.stderr
     assert "Bilder: 0 neu verarbeitet, 1 aus dem Zwischenspeicher" in again.stderr

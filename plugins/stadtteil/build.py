@@ -121,6 +121,7 @@ class Build:
         self.site = site
         self.languages = [i18n.language(code) for code in languages]
         self.helper = helper
+        self.site_dir = site_dir
         self.check = SiteCheck(site_dir, site.funding, helper, css)
         # ``render``: the engine's Markdown step for a generated page, run where the page is made (in
         # the helper for the other languages); None when the engine renders every page itself.
@@ -135,6 +136,9 @@ class Build:
         self.image_aliases: dict[str, str] = {}    # content/ paths of photos kept with re-encoded bytes
         self.german_urls: set[str] = set()        # pages of this language shown in German
         self._prepared: dict = {}
+        # Photos of the pages' folder the first language's engine wrote as empty placeholders (site
+        # path → source) while the helper was still encoding them; filled in by _photos_encoded.
+        self._placeholders: dict[str, str] = {}
         # The live blocks of the hand-written pages (page: block names), and the current language's
         # blocks made beforehand by the helper, by (name, page).
         self._block_pages: dict[str, set[str]] = {}
@@ -215,16 +219,15 @@ class Build:
         self.lang = lang
 
     def take_outputs(self) -> tuple[LanguageOutputs, dict]:
-        """The language's outputs, from the helper or made here; with the first language, the new
-        photos' bytes (the helper encoded them meanwhile)."""
+        """The language's outputs, from the helper or made here; with the second language, the new
+        photos' bytes (the helper encoded them while the engine built the first)."""
         self.built.append(self.lang)
         self.image_aliases = {}
         outputs, rendered, self._blocks = Helper.result_or(self._prepared.pop(self.lang, None),
                                                            lambda: self.language_outputs(self.lang))
         self.site.outputs_taken(self.lang, outputs)
-        if self._encoding is not None:
-            encoding, self._encoding = self._encoding, None
-            self.site.photos.complete(Helper.result_or(encoding, self.site.encode_photos))
+        if len(self.built) > 1:
+            self._photos_encoded()
         self.feed_count += len(outputs.feeds)
         # Single dates (occurrence) are named by the pages' lists, not in any head.
         self._feeds = {(feed.kind, feed.key): feed for feed in outputs.feeds if feed.kind != "occurrence"}
@@ -238,11 +241,38 @@ class Build:
 
     def content_file(self, src: str, path: Path | None, docs_dir: Path) -> tuple[str, bytes | None]:
         """What becomes of a file of the pages' folder (``Site.content_file``); a photo kept at its
-        address is one of the site's images by its new bytes."""
+        address is one of the site's images by its new bytes. A photo still being encoded is an empty
+        placeholder for the engine (its links resolve) until its bytes are there (_photos_encoded)."""
         what, data = self.site.content_file(src, path, docs_dir)
+        if what == "pending":
+            self._placeholders[src] = f"content/{src}"
+            return "replace", b""
         if data is not None:
             self.image_aliases[src] = sha256(data)
         return what, data
+
+    def _photos_encoded(self) -> None:
+        """The new photos' variants, once the helper has encoded them (or made here if it failed),
+        written where the first language's engine left them out or wrote a placeholder; before any
+        page is checked (language_written, finish), so the checks read the real bytes."""
+        if self._encoding is None:
+            return
+        encoding, self._encoding = self._encoding, None
+        pending = set(self.site.photos.pending)
+        self.site.photos.complete(Helper.result_or(encoding, self.site.encode_photos))
+        for source in sorted(pending):
+            for variant in self.site.photos.published[source].variants:
+                self._write(variant.path, variant.data)
+        for src, source in sorted(self._placeholders.items()):
+            data = self.site.photos.published[source].fallback.data
+            self._write(src, data)
+            self.image_aliases[src] = sha256(data)
+        self._placeholders = {}
+
+    def _write(self, site_path: str, data: bytes) -> None:
+        target = self.site_dir / site_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
 
     def shown_in_german(self, pages: Iterable[tuple[str, str]]) -> None:
         """(address, language of its text) of the hand-written pages: those this language shows in
@@ -372,6 +402,7 @@ class Build:
 
     def language_written(self) -> None:
         """The language's pages are on disk: the helper checks them while the next one builds."""
+        self._photos_encoded()
         self.check.pages_ready(self.allowed_images())
 
     # -- the end --------------------------------------------------------------------------------
@@ -391,6 +422,7 @@ class Build:
             target.write_text(html, encoding="utf-8")
         if sitemap:
             write_sitemap(site_dir, self.site.site_url, self.built)
+        self._photos_encoded()
         try:
             problems = self.check.finish(self.allowed_images())
         finally:

@@ -381,12 +381,14 @@ class Site:
         """(site path, bytes) of the images and videos published: graphics and videos as they are,
         photos only as their re-encoded variants."""
         files = [(photo_rules.site_path_of(source), data) for source, data in self.photos.passthrough.items()]
-        return files + [(variant.path, variant.data) for processed in self.photos.published.values()
-                        for variant in processed.variants]
+        # A photo still being encoded (in the helper) is written when its bytes are there (build.py).
+        return files + [(variant.path, variant.data) for source, processed in self.photos.published.items()
+                        if source not in self.photos.originals for variant in processed.variants]
 
     def content_file(self, src: str, path: Path | None, docs_dir: Path) -> tuple[str, bytes | None]:
         """What becomes of a file of the pages' folder: ("keep", None), ("drop", None), or
-        ("replace", bytes) for a photo kept at its address with re-encoded bytes (links still resolve)."""
+        ("replace", bytes) for a photo kept at its address with re-encoded bytes (links still resolve),
+        ("pending", None) while that photo is still being encoded."""
         from .filekind import is_image
         if src.endswith(".consent.yml"):
             return "drop", None   # consent records hold form numbers: never published
@@ -394,6 +396,8 @@ class Site:
         # copied as they are: photos only re-encoded, graphics only with a valid record.
         if path is not None and path.resolve().is_relative_to(docs_dir.resolve()) and is_image(path):
             processed = self.photos.published.get(f"content/{src}")
+            if processed is not None and f"content/{src}" in self.photos.originals:
+                return "pending", None   # still being encoded: its bytes follow (build.py)
             return ("replace", processed.fallback.data) if processed is not None else ("drop", None)
         return "keep", None
 
