@@ -30,7 +30,7 @@ from stadtteil.models import Settings
 from stadtteil.calendars.schedule import TZ, Calendar, sessions
 
 from browser import browser
-from sites import BATENBROCK, CLOCK, DAY
+from sites import BATENBROCK, DAY
 from test_feeds import node_expand
 
 SITE_URL = "https://www.gemeinsam-in-batenbrock.example/"
@@ -278,7 +278,6 @@ def test_partner_page_on_another_origin_shows_the_dates(full_site, tmp_path):
             with browser() as chromium:
                 context = chromium.new_context()
                 page = context.new_page()
-                page.clock.set_fixed_time(CLOCK)
                 hosts = []
                 page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
                 page.goto(partner + "index.html")

@@ -17,7 +17,7 @@ import pytest
 from browser import DESKTOP, PHONE, browser, serve
 from stadtteil import funding
 
-from sites import BATENBROCK, DAY, MINI, build_here, copy_project, mini_in_six_languages
+from sites import DAY, MINI, build_here, mini_in_six_languages
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = MINI

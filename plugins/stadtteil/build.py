@@ -136,9 +136,9 @@ class Build:
         self.image_aliases: dict[str, str] = {}    # content/ paths of photos kept with re-encoded bytes
         self.german_urls: set[str] = set()        # pages of this language shown in German
         self._prepared: dict = {}
-        # Photos of the pages' folder the first language's engine wrote as empty placeholders (site
-        # path → source) while the helper was still encoding them; filled in by _photos_encoded.
-        self._placeholders: dict[str, str] = {}
+        # Photos of the pages' folder (their paths there) the first language's engine wrote as empty
+        # placeholders while the helper was still encoding them; filled in by _photos_encoded.
+        self._placeholders: set[str] = set()
         # The live blocks of the hand-written pages (page: block names), and the current language's
         # blocks made beforehand by the helper, by (name, page).
         self._block_pages: dict[str, set[str]] = {}
@@ -245,7 +245,7 @@ class Build:
         placeholder for the engine (its links resolve) until its bytes are there (_photos_encoded)."""
         what, data = self.site.content_file(src, path, docs_dir)
         if what == "pending":
-            self._placeholders[src] = f"content/{src}"
+            self._placeholders.add(src)
             return "replace", b""
         if data is not None:
             self.image_aliases[src] = sha256(data)
@@ -263,11 +263,11 @@ class Build:
         for source in sorted(pending):
             for variant in self.site.photos.published[source].variants:
                 self._write(variant.path, variant.data)
-        for src, source in sorted(self._placeholders.items()):
-            data = self.site.photos.published[source].fallback.data
+        for src in sorted(self._placeholders):
+            data = self.site.photos.published[f"content/{src}"].fallback.data
             self._write(src, data)
             self.image_aliases[src] = sha256(data)
-        self._placeholders = {}
+        self._placeholders = set()
 
     def _write(self, site_path: str, data: bytes) -> None:
         target = self.site_dir / site_path
@@ -358,7 +358,7 @@ class Build:
         """The page at ``url`` in every language (same address, other folder): for the switcher and
         `<link rel="alternate" hreflang>` (absolute)."""
         lang = i18n.language(self.lang)
-        rest = url[len(lang.prefix):] if lang.prefix and url.startswith(lang.prefix) else url
+        rest = lang.unprefixed(url)
         return [{"lang": other, "current": other.code == lang.code, "absolute": self.site.site_url + other.prefix + rest,
                  "href": relative_url(other.prefix + rest or ".", url or ".")} for other in self.languages]
 
@@ -366,17 +366,17 @@ class Build:
         """The schema.org element for the head of the page at ``url`` ("" for pages without one):
         offer, event, start and contact pages (opendata/jsonld.py)."""
         site, lang = self.site, i18n.language(self.lang)
-        rest = url[len(lang.prefix):] if lang.prefix and url.startswith(lang.prefix) else url
+        rest = lang.unprefixed(url)
         src = "index.md" if rest == "" else rest.rstrip("/") + ".md"
         if self.lang not in self._graphs:
-            funders = [logo.alt for logo in site.funding.logos if logo.id != "traeger"] if site.funding else []
-            self._graphs[self.lang] = jsonld.Graph(site.project, site.today, self.lang, site.site_url, funders)
+            self._graphs[self.lang] = jsonld.Graph(site.project, site.today, self.lang, site.site_url,
+                                                   list(site.funders))
         return jsonld.script(self._graphs[self.lang].for_page(src))
 
     def feed_links(self, url: str) -> list[discovery.FeedLink]:
         """The feeds the page at ``url`` names in its head (calendars/discovery.py), for the theme."""
         lang = i18n.language(self.lang)
-        rest = url[len(lang.prefix):] if lang.prefix and url.startswith(lang.prefix) else url
+        rest = lang.unprefixed(url)
         offers = self.site.project.offers if self.site.project is not None else {}
         return discovery.feed_links(rest, self._feeds, self.site.site_url,
                                     {oid: offer.category for oid, offer in offers.items()})

@@ -51,9 +51,8 @@ def gather(config_file: Path, today: dt.date | None = None) -> Checked:
     from .pipeline import Site, SiteError, build_date
 
     config = site_config(config_file)
-    from .shared_partners import OPTION, PLACES_OPTION, names
-    sources = Sources(config.root, config.docs_dir,
-                      names(config.options.get(OPTION)) + names(config.options.get(PLACES_OPTION)))
+    from .shared_partners import named_in
+    sources = Sources(config.root, config.docs_dir, named_in(config.options))
     errors: list[DataError] = []
     try:
         today = today or build_date(config.options.get("today"))

@@ -46,6 +46,10 @@ class Language:
         """Where its pages live: the default language at the root, the others in a folder."""
         return "" if self.code == DEFAULT else f"{self.code}/"
 
+    def unprefixed(self, url: str) -> str:
+        """A page address of this language without its folder: the same page's address in German."""
+        return url[len(self.prefix):] if self.prefix and url.startswith(self.prefix) else url
+
 
 DEFAULT = "de"
 # Languages whose text is German: a German text shown there is no fallback.

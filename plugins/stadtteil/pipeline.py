@@ -22,7 +22,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import yaml
 from pydantic import ValidationError
@@ -155,17 +155,20 @@ def page_problems(docs: Path, render: Callable[[str], str]) -> list[DataError]:
     """Dangerous HTML in the hand-written pages, rendered on their own (the engine checks the final
     HTML again as it renders; this is for a run that stops before, and for `check`)."""
     found: list[DataError] = []
-    # Links and special files are reported by inputs.py and never read: walk without following them.
+    for rel, source in content_pages(docs):
+        found += sanitize.page_problems(render(page_body(source)), source, f"content/{rel}")
+    return found
+
+
+def content_pages(docs: Path) -> Iterator[tuple[str, str]]:
+    """(path in the pages' folder, text) of each hand-written page. Links and special files are reported
+    by inputs.py and never read: the walk follows none, and a file over the size limit is left out."""
     pages = sorted(Path(folder) / name for folder, _, names in os.walk(docs, followlinks=False)
                    for name in names if name.endswith(".md"))
     for path in pages:
         info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MARKDOWN_BYTES:
-            continue
-        source = path.read_text(encoding="utf-8", errors="replace")
-        found += sanitize.page_problems(render(page_body(source)), source,
-                                        f"content/{path.relative_to(docs).as_posix()}")
-    return found
+        if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_MARKDOWN_BYTES:
+            yield path.relative_to(docs).as_posix(), path.read_text(encoding="utf-8", errors="replace")
 
 
 _BLOCK_MARKER = re.compile(r"<!-- stadtteil:([a-z-]+) -->")
@@ -173,23 +176,13 @@ _BLOCK_MARKER = re.compile(r"<!-- stadtteil:([a-z-]+) -->")
 
 def live_block_pages(docs: Path, languages: list[str]) -> dict[str, set[str]]:
     """The live blocks (``<!-- stadtteil:NAME -->``) each hand-written page names, by the page it is
-    (kontakt.md for kontakt.en.md, as the engine's language folders name it); read as page_problems
-    reads: no links followed, no file over the size limit."""
+    (kontakt.md for kontakt.en.md, as the engine's language folders name it)."""
     suffixes = tuple(f".{code}.md" for code in languages)
     found: dict[str, set[str]] = {}
-    for folder, _, names in os.walk(docs, followlinks=False):
-        for name in names:
-            path = Path(folder) / name
-            if not name.endswith(".md"):
-                continue
-            info = os.lstat(path)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MARKDOWN_BYTES:
-                continue
-            markers = set(_BLOCK_MARKER.findall(path.read_text(encoding="utf-8", errors="replace")))
-            if markers:
-                rel = path.relative_to(docs).as_posix()
-                page = next((rel[: -len(suffix)] + ".md" for suffix in suffixes if rel.endswith(suffix)), rel)
-                found.setdefault(page, set()).update(markers)
+    for rel, source in content_pages(docs):
+        if markers := set(_BLOCK_MARKER.findall(source)):
+            page = next((rel[: -len(suffix)] + ".md" for suffix in suffixes if rel.endswith(suffix)), rel)
+            found.setdefault(page, set()).update(markers)
     return found
 
 
@@ -296,8 +289,7 @@ class Site:
     def data_errors(self) -> DataErrors:
         """The mistakes found, with their notes, reported with the lines they stand in."""
         return DataErrors(self.errors, self.notes, root=self.root, docs_dir=self.config.docs_dir,
-                          shared=shared_partners.names(self.config.options.get(shared_partners.OPTION))
-                          + shared_partners.names(self.config.options.get(shared_partners.PLACES_OPTION)))
+                          shared=shared_partners.named_in(self.config.options))
 
     def site_rules(self) -> None:
         """Rules of the whole site, after the data is known to be right."""
@@ -367,10 +359,13 @@ class Site:
         site, in German, published with the first language."""
         from .opendata import hsds
         assert self.project is not None
-        funding = self.funding
-        funders = tuple(logo.alt for logo in funding.logos if logo.id != "traeger") if funding else ()
-        return hsds.Export(self.project, self.today, self.site_url, funding.text if funding else "", funders,
-                           hsds.licence_of(self.config.options.get("open_data"))).files()
+        return hsds.Export(self.project, self.today, self.site_url, self.funding.text if self.funding else "",
+                           self.funders, hsds.licence_of(self.config.options.get("open_data"))).files()
+
+    @property
+    def funders(self) -> tuple[str, ...]:
+        """The funders' names as their logos are captioned, the carrier's own logo aside (schema.org, HSDS)."""
+        return tuple(logo.alt for logo in self.funding.logos if logo.id != "traeger") if self.funding else ()
 
     def logo_files(self) -> list[tuple[str, bytes]]:
         """(site path, bytes) of the funding logos, published in every language's build."""

@@ -47,6 +47,11 @@ def names(value: Any) -> list[str]:
     return [_name(v) for v in values if isinstance(v, str) and v.strip()]
 
 
+def named_in(options: dict) -> list[str]:
+    """Every shared partner folder and place file the plugin's options name, as messages show them."""
+    return names(options.get(OPTION)) + names(options.get(PLACES_OPTION))
+
+
 def _name(raw: str) -> str:
     return PurePosixPath(raw.strip().replace("\\", "/")).as_posix().rstrip("/")
 
