@@ -129,7 +129,7 @@ def write_project(root: Path) -> Path:
 def build(root: Path, site: Path, env_extra: dict | None = None) -> None:
     # In this process (sites.build_here): what is tested is the calendars, not a new interpreter.
     env = env_extra or {}
-    result = build_here(root, site, today=env.get("STADTTEIL_TODAY", os.environ.get("STADTTEIL_TODAY")), env=env)
+    result = build_here(root, site, today=env.get("STADTTEIL_TODAY"), env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not [line for line in result.stderr.splitlines() if "WARNING" in line and "Platzhalter" not in line]
 

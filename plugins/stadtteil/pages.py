@@ -190,7 +190,8 @@ class View:
         # Only the languages this site builds have the partners' files (a German-only site offers German).
         for other in [i18n.language(code) for code in self.languages or (self.lang,)]:
             text = i18n.gettext(other.code, "Termine im %(office)s") % {"office": office}
-            fallbacks[other.code] = {"text": escape(text, quote=False), "href": self.site_url + other.prefix + "termine/",
+            # Plain text: the builder script escapes it where it writes the code (assets/einbinden.js).
+            fallbacks[other.code] = {"text": text, "href": self.site_url + other.prefix + "termine/",
                                      "name": other.name, "lang": other.html_lang, "dir": other.direction}
         mine = i18n.gettext(self.lang, "Termine im %(office)s") % {"office": office}
         return {"choices": choices, "fallbacks": fallbacks, "lang": self.lang,

@@ -154,6 +154,7 @@ class Export:
         service = self.service_id(offer_id)
         feed = self.site_url + feeds.offer_path(offer_id)
         off = self.cancelled(offer, AHEAD_DAYS)
+        city = self.project.office.address.city   # the office's town, whichever quarter (stadtteil new --city)
         found = []
         for index, rule in enumerate(offer.schedule):
             if not is_current(rule, self.today):
@@ -169,7 +170,7 @@ class Export:
             else:
                 node |= {"freq": "MONTHLY", "byday": ",".join(_ORDINAL[o] + _BYDAY[d] for o, d in rule.monthly)}
             when = describe(rule, "de")
-            notes = ["Uhrzeiten in Ortszeit Bottrop (Zeitzone Europe/Berlin, mit Sommerzeit)."]
+            notes = [f"Uhrzeiten in Ortszeit {city} (Zeitzone Europe/Berlin, mit Sommerzeit)."]
             if off.get(index):
                 notes.append("Fällt aus am: " + ", ".join(d.isoformat() for d in off[index]) + ".")
             notes.append(f"Alle Termine mit Absagen als Kalender: {feed}")

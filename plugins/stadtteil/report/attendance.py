@@ -21,6 +21,7 @@ from ..models import _date, _fail
 from ..calendars.schedule import Session
 from ..suggest import closest
 from ..validation_messages import translate
+from ..inputs import outside_links
 from ..yamlsource import load_file
 from .dates import CAUSE_NAMES, MONTHS, Year, status
 from .tables import Table
@@ -74,6 +75,8 @@ def load(project: Project, year: Year, found: dict[str, list[Session]], root) ->
     path = root / FOLDER / f"{year.year}.yml"
     if not path.exists() and not path.is_symlink():
         return None, []
+    if linked := outside_links(root, [FOLDER]):   # a linked folder is never read through (inputs.py)
+        return None, linked
     errors = ErrorCollector()
     doc, problems = load_file(path, name)
     errors.extend(problems)
@@ -161,8 +164,10 @@ def check_files(project: Project, root, today: dt.date) -> list[DataError]:
     """Every attendance file, as `stadtteil check` checks it (the website itself never reads them)."""
     from .dates import year_sessions
     folder = root / FOLDER
-    if not folder.is_dir():
+    if not folder.is_dir() and not folder.is_symlink():
         return []
+    if linked := outside_links(root, [FOLDER]):   # a linked folder or file is never read through (inputs.py)
+        return linked
     errors: list[DataError] = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.is_dir():

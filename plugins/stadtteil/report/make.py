@@ -161,7 +161,8 @@ def write_report(config_file: Path, year: int, out: Path, today: dt.date) -> Rep
     Raises DataErrors (data or attendance mistakes) or ValueError (configuration, funding)."""
     from ..pipeline import SiteConfig, settings_of
     config = SiteConfig.from_file(config_file)
-    project = load_project(config.root, settings_of(config.options))
+    project = load_project(config.root, settings_of(config.options), config.options.get("partners_from"),
+                           config.options.get("places_from"))   # as the build loads it (pipeline.py)
     funding = funding_rules.configure(config.options.get("funding"), config.root, config.config_file)
     report = compute(project, config.root, Year(year, today))
     if funding.placeholders:
