@@ -121,6 +121,9 @@ def test_the_shared_folder_keeps_the_input_rules(quarter, tmp_path):
     assert any("fester Pfad" in m for m in mistakes(quarter, (str(shared),)))
     os.symlink(shared, quarter.parent / "verknuepft")
     assert any("Verknüpfung" in m for m in mistakes(quarter, ("../verknuepft",)))
+    # A link on the way to it, committed in the repository: never read through either.
+    os.symlink(quarter.parent / "gemeinsam", quarter / "gemeinsam")
+    assert any("Verknüpfung" in m for m in mistakes(quarter, ("gemeinsam/partners",)))
 
 
 def test_a_shared_partner_appears_in_every_language_of_the_site(tmp_path):

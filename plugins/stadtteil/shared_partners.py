@@ -47,6 +47,13 @@ def names(value: Any) -> list[str]:
     return [_name(v) for v in values if isinstance(v, str) and v.strip()]
 
 
+def _through_link(root: Path, name: str, path: Path) -> bool:
+    """A link anywhere on the way from the site's folder to ``path`` (``gemeinsam -> …`` committed in
+    the repository): the path as written and the path as resolved part again. What lies above the
+    site's folder is resolved on both sides alike."""
+    return os.path.realpath(path) != os.path.normpath(os.path.join(os.path.realpath(root), name))
+
+
 def named_in(options: dict) -> list[str]:
     """Every shared partner folder and place file the plugin's options name, as messages show them."""
     return names(options.get(OPTION)) + names(options.get(PLACES_OPTION))
@@ -86,9 +93,9 @@ def folders(root: Path, value: Any, errors: ErrorCollector, config_file: str = _
                        "Prüfen Sie den Pfad. Ist er ein Git-Submodul, holen Sie ihn mit  "
                        "git submodule update --init  (siehe docs/datenformat.md).", field=OPTION)
             continue
-        if stat.S_ISLNK(info.st_mode):
+        if stat.S_ISLNK(info.st_mode) or _through_link(root, name, path):
             errors.add(config_file, None, f"Der gemeinsame Partner-Ordner „{raw}“ ist eine Verknüpfung "
-                       "(symbolischer Link) und wird nicht gelesen.",
+                       "(symbolischer Link) oder liegt hinter einer und wird nicht gelesen.",
                        "Tragen Sie den echten Ordner ein, auf den die Verknüpfung zeigt.", field=OPTION)
             continue
         if not stat.S_ISDIR(info.st_mode):
@@ -204,7 +211,7 @@ def place_files(root: Path, value: Any, errors: ErrorCollector, config_file: str
                        "Prüfen Sie den Pfad (bei einem Git-Submodul: git submodule update --init).",
                        field=PLACES_OPTION)
             continue
-        if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode) or _through_link(root, name, path):
             errors.add(config_file, None, f"„{raw}“ ist keine gewöhnliche Datei (sondern z. B. eine Verknüpfung) "
                        "und wird nicht gelesen.", "Tragen Sie die Datei selbst ein.", field=PLACES_OPTION)
             continue
