@@ -21,7 +21,8 @@ from PIL import Image
 from stadtteil.cli import collect
 from stadtteil.consent import check_all
 from stadtteil.filekind import classify, sniff
-from stadtteil.images.output_check import check_files, check_html, css_references
+from stadtteil.images.output_check import (check_files, check_html, css_references, parse_stylesheets,
+                                           parsed_beforehand)
 from test_images import build, phone_photo, project_copy, put, record
 
 TODAY = dt.date(2026, 11, 24)
@@ -252,6 +253,23 @@ def test_stylesheet_under_another_name_is_followed(tmp_path):
     found = [f"{e.file}: {e.message}" for e in check_html(html, "index.html", site, allowed)]
     assert any("(<embed src>)" in p and "bilder/foto.dat" in p for p in found), found
     assert any(p.startswith("site/stil.txt (CSS image-set())") for p in found), found
+
+
+def test_stylesheets_read_beforehand_count_only_while_their_text_is_unchanged(tmp_path):
+    """The helper reads the theme's stylesheets early (parse_stylesheets); the end check uses what it
+    found only for a stylesheet whose text is still the same: one changed afterwards is read again.
+    (That the end check reads no stylesheet twice in a build: bench/run.py, the cold build's time.)"""
+    site = tmp_path / "site"
+    (site / "bilder").mkdir(parents=True)
+    (site / "bilder" / "foto.dat").write_bytes(phone_photo(60, 40))
+    (site / "haupt.css").write_text(".x { color: red }")
+    early = parse_stylesheets(site)
+    assert list(early.values()) == [[]]
+    # Changed after it was read: the new text names a photo without consent, and that is found.
+    (site / "haupt.css").write_text('.x { background: url("bilder/foto.dat") }')
+    parsed_beforehand(early)
+    problems = [e.file for e in check_files(site, {})]
+    assert "site/haupt.css (CSS url())" in problems, problems
 
 
 def test_consent_check_ignores_text_and_fonts(tmp_path):

@@ -1,9 +1,10 @@
 """The helper process may fail at any of its jobs: the build does that job itself and publishes the
 same site.
 
-A small site in two languages with a new photo, so the build hands all three kinds of job to its
-helper (helper_process.py): the new photo's encoding, the second language's calendars and data pages,
-and the check of the finished pages. Each kind is made to fail in the helper, once by the helper
+A small site in two languages with a new photo, so the build hands every kind of job to its helper
+(helper_process.py): the new photo's encoding, the second language's calendars and data pages, the
+writing of both languages' calendars and data files, the check of the finished pages and the reading
+of the stylesheets. Each kind is made to fail in the helper, once by the helper
 dying (the pool breaks: every later job fails too) and once by the job raising; the build must succeed
 and every file of the site must be the same as with a working helper. Real builds, in this process
 (sites.build_here), so the failing job can be put in; the helper is a real fork.
@@ -25,7 +26,7 @@ from stadtteil.helper_process import Helper
 
 from sites import MINI, build_here
 
-KINDS = ("photos", "language", "check")
+KINDS = ("photos", "language", "write", "check", "stylesheets")
 
 
 def _dies(*args) -> None:
@@ -38,9 +39,11 @@ def _raises(*args) -> None:
 
 def kind_of(work, args: tuple) -> str:
     if work is helper_process._run_inherited:
-        return args[0]                       # "photos" or "language" (Helper.call)
+        return args[0]                       # "photos", "language" or "write" (Helper.call)
     if work is sitecheck._check_pages:
         return "check"
+    if work is sitecheck.parse_stylesheets:
+        return "stylesheets"
     return "other"
 
 

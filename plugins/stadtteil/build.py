@@ -7,7 +7,8 @@ translates its events into these calls (for mkdocs: ``mkdocs_adapter/plugin.py``
   other languages' calendars and data pages and the new photos' encoding (helper_process.py);
 - per language: ``begin(lang)``, ``take_outputs()`` (that language's outputs, made here or by the
   helper), ``content_file``/``extra_files``/``pages``/``search_page`` (what the engine gets as
-  files), then for each page ``page_meta``, ``page_markdown`` and ``page_html``; the theme's
+  files; ``write_beside(files)``, once the engine has emptied its output folder: the helper writes
+  the extra files, the engine only lists them), then for each page ``page_meta``, ``page_markdown`` and ``page_html``; the theme's
   context from ``alternates``/``template_context`` and the head's schema.org block from
   ``structured_data``; ``error_page`` for the language's 404 page;
   ``language_written()`` once its pages are on disk;
@@ -23,6 +24,7 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -111,6 +113,22 @@ def untranslated_note(html: str, lang: str) -> str:
     return f'<p class="st-untranslated">{note}</p>\n<div lang="de" dir="ltr">\n{html}\n</div>'
 
 
+def language_files(outputs: LanguageOutputs) -> list[tuple[str, bytes]]:
+    """(site path, bytes) of a language's own files: its calendars and the partners' dates (embed)."""
+    return [(feed.path, feed.content) for feed in outputs.feeds] + outputs.files
+
+
+def write_files(site_dir: Path, files: list[tuple[str, bytes]]) -> None:
+    """Writes (site path, bytes) into ``site_dir``: in the helper (``Build.write_beside``), or here."""
+    made: set[Path] = set()
+    for path, data in files:
+        target = site_dir / path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+
+
 class Build:
     """One build of ``site`` in ``languages`` (the first is the default language, built first)."""
 
@@ -147,6 +165,11 @@ class Build:
         self._encoding = None
         self._content_problems: list = []
         self._graphs: dict[str, jsonld.Graph] = {}
+        # The extra files the helper writes (write_beside): the job, and what the engine only listed, by
+        # language; in the helper, the files of the languages it made.
+        self._writing: Future | None = None
+        self._beside: dict[str, list[tuple[str, bytes]]] = {}
+        self._made: dict[str, list[tuple[str, bytes]]] = {}
         photos = site.photos
         if photos.encoded or photos.from_cache:
             self.report.info(f"Bilder: {photos.encoded} neu verarbeitet, {photos.from_cache} aus dem "
@@ -181,7 +204,8 @@ class Build:
             # The pages' live blocks are read before the fork too: the helper makes the other
             # languages' blocks („Heute“, „Diese Woche“ … 70 days each) while the engine builds the first.
             self._block_pages = live_block_pages(site.config.docs_dir, [lang.code for lang in self.languages])
-            self.helper.share("language", lambda code: self.language_outputs(code, blocks=True))
+            self.helper.share("language", self._made_in_helper)
+            self.helper.share("write", self._write_in_helper)
             if photos.pending:
                 self._encoding = self.helper.call("photos")
         if photos.pending and self._encoding is None:
@@ -193,6 +217,21 @@ class Build:
             if future is None:
                 break
             self._prepared[code] = future
+
+    def _made_in_helper(self, lang: str) -> tuple[LanguageOutputs, dict, dict]:
+        """Run in the helper: a language's outputs, whose files it keeps to write them itself
+        (``write_beside``) once the engine has emptied its output folder."""
+        made = self.language_outputs(lang, blocks=True)
+        self._made[lang] = language_files(made[0])
+        return made
+
+    def _write_in_helper(self, files: list[tuple[str, bytes]]) -> set[str]:
+        """Run in the helper: the first language's ``files`` and those of every language made there; the
+        languages written."""
+        write_files(self.site_dir, files)
+        for lang, made in self._made.items():
+            write_files(self.site_dir, made)
+        return {self.lang, *self._made}
 
     def language_outputs(self, lang: str, blocks: bool = False) -> tuple[LanguageOutputs, dict, dict]:
         """One language's outputs, its pages rendered by the engine's Markdown step (by source path)
@@ -237,7 +276,37 @@ class Build:
         """(site path, bytes) the engine adds before the pages' folder: calendars, partners' dates, funding
         logos, and with the first language the open data (daten/hsds/)."""
         data = self.site.open_data_files() if self.lang == self.languages[0].code else []
-        return [(feed.path, feed.content) for feed in outputs.feeds] + outputs.files + self.site.logo_files() + data
+        return language_files(outputs) + self.site.logo_files() + data
+
+    def write_beside(self, files: list[tuple[str, bytes]]) -> bool:
+        """Has the helper write ``files`` (``extra_files``) into the output folder while the engine goes on;
+        True: the engine lists them (links to them resolve) but does not write them. On a disk where
+        creating a file costs most of a millisecond, the thousand calendars of six languages would cost
+        the engine's process a second. Call once the engine has emptied its output folder.
+
+        With the first language, one job: its files and those of every language the helper has made
+        (it made them all before this job, as it runs jobs in order; the funding logos are the same
+        file in every language). Every check of the output comes after: the pages' checks are later
+        jobs, and ``finish`` waits for this one, writing here whatever it did not write."""
+        if self._writing is None:
+            if not files or self.lang != self.languages[0].code or not self._prepared:
+                return False
+            self._writing = self.helper.call("write", files)
+            if self._writing is None:
+                return False
+        self._beside[self.lang] = files
+        return True
+
+    def _files_written(self) -> None:
+        """Every file handed to the helper is on disk: what it did not write (it failed, died, or had
+        not started) is written here."""
+        if self._writing is None:
+            return
+        future, self._writing = self._writing, None
+        written = set() if future.cancel() else Helper.result_or(future, set)
+        for lang, files in self._beside.items():
+            if lang not in written:
+                write_files(self.site_dir, files)
 
     def content_file(self, src: str, path: Path | None, docs_dir: Path) -> tuple[str, bytes | None]:
         """What becomes of a file of the pages' folder (``Site.content_file``); a photo kept at its
@@ -415,6 +484,7 @@ class Build:
         """After the last language: error pages, sitemap (``sitemap``: the site has several
         languages), the check of the finished site (SiteError: the site must not be published), then
         the calendar record, the reports and the summary."""
+        self._files_written()
         for code, html in self.error_pages.items():
             # The German one at the root too: servers fall back to it.
             target = site_dir / i18n.language(code).prefix / "404.html"
@@ -439,8 +509,7 @@ class Build:
             self.report.notice(problem)
         for text in self.site.left_out_report():
             self.report.notice(text)
-        pages = sum(1 for _ in site_dir.rglob("*.html"))
-        self.report.info(self.site.summary(pages, len(self.built), self.feed_count))
+        self.report.info(self.site.summary(self.check.pages, len(self.built), self.feed_count))
 
     def close(self) -> None:
         """The helper ends with the build, however it ends (it may still be preparing or checking)."""

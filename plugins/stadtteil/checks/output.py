@@ -16,7 +16,7 @@ from .. import funding as funding_rules
 from ..errors import DataError
 from ..helper_process import Helper
 from ..htmltree import parse
-from ..images.output_check import check_files, check_html
+from ..images.output_check import check_files, check_html, parse_stylesheets, parsed_beforehand
 from .rendered import CssCheck
 
 
@@ -102,6 +102,8 @@ class SiteCheck:
         self.helper = helper or Helper(enabled=False)
         self._handed: set[str] = set()
         self._futures: list[tuple[Future, list[str]]] = []
+        self._stylesheets: Future | None = None
+        self.pages = 0    # pages of the finished site (finish)
 
     def pages_ready(self, allowed: dict[str, str]) -> None:
         """Pages written so far are final unless rewritten later (then ``finish`` sees other bytes)."""
@@ -111,6 +113,9 @@ class SiteCheck:
                if rel not in self._handed]
         if not new:
             return
+        if self._stylesheets is None:
+            # The theme's stylesheets are written with the first pages: parsed there, not at the end.
+            self._stylesheets = self.helper.submit(parse_stylesheets, self.site_dir)
         # In small batches: those the helper has not started when the build ends are taken back and
         # checked here, so both cores share the last language's pages.
         allowed = dict(allowed)
@@ -124,14 +129,23 @@ class SiteCheck:
 
     def finish(self, allowed: dict[str, str]) -> list:
         """Every problem of the finished site, in the order of ``check_site``."""
-        # Batches the helper has not started yet are taken back and checked here, beside it.
-        pending = [(future, batch) for future, batch in self._futures if not future.cancel()]
-        self._futures, self._handed = [], set()
-        by_helper = {rel for _, batch in pending for rel in batch}
+        pending, self._futures, self._handed = self._futures, [], set()
         found: dict[str, list] = {}
+        # The batches the helper has not started are taken back from the end of its queue and checked
+        # here, while it goes on from the front: both cores share the last pages.
+        while pending and pending[-1][0].cancel():
+            for rel in pending.pop()[1]:
+                path = self.site_dir / rel
+                if path.is_file():
+                    found[rel] = check_page(path.read_bytes(), rel, self.site_dir, self.funding, allowed, self.css)
+        by_helper = {rel for _, batch in pending for rel in batch}
         digests: dict[str, bytes] = {}   # only digests are kept: a large site's pages would not fit
-        for path in _pages(self.site_dir):
+        pages = _pages(self.site_dir)
+        self.pages = len(pages)
+        for path in pages:
             rel = path.relative_to(self.site_dir).as_posix()
+            if rel in found:
+                continue
             data = path.read_bytes()
             if rel in by_helper:
                 digests[rel] = _digest(data)
@@ -148,6 +162,8 @@ class SiteCheck:
             if earlier is None or earlier[1] or earlier[0] != digest:
                 data = (self.site_dir / rel).read_bytes()
                 found[rel] = check_page(data, rel, self.site_dir, self.funding, allowed, self.css)
+        stylesheets, self._stylesheets = self._stylesheets, None
+        parsed_beforehand(Helper.result_or(stylesheets, dict))
         problems = check_files(self.site_dir, allowed)
         seen = set(problems)
         for rel in sorted(found):

@@ -67,6 +67,14 @@ if not any(isinstance(h, _Stderr) for h in notice.handlers):
     notice.propagate = False
 
 
+class _Listed(File):
+    """A file the core writes into site_dir itself (its helper, beside mkdocs): mkdocs knows it, so
+    links to it resolve, but does not write it."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
 class StadtteilPlugin(BasePlugin[StadtteilConfig]):
     supports_multiple_instances = False
 
@@ -167,8 +175,11 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
         build = self.build
         assert build is not None
         outputs, rendered_pages = build.take_outputs()
-        for path, data in build.extra_files(outputs):
-            files.append(File.generated(config, path, content=data))
+        # mkdocs has emptied site_dir by now (after on_pre_build): the helper may write into it.
+        extra = build.extra_files(outputs)
+        kind = _Listed if build.write_beside(extra) else File
+        for path, data in extra:
+            files.append(kind.generated(config, path, content=data))
         # Files of content/ as the core says (images by their bytes, consent records never).
         docs_dir = Path(config.docs_dir)
         for file in list(files):
