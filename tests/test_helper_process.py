@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from stadtteil import helper_process
+from stadtteil import build, helper_process
 from stadtteil.checks import output as sitecheck
 from stadtteil.helper_process import Helper
 
@@ -39,7 +39,9 @@ def _raises(*args) -> None:
 
 def kind_of(work, args: tuple) -> str:
     if work is helper_process._run_inherited:
-        return args[0]                       # "photos", "language" or "write" (Helper.call)
+        return args[0]                       # "photos" or "language" (Helper.call)
+    if work is build.write_files:
+        return "write"
     if work is sitecheck._check_pages:
         return "check"
     if work is sitecheck.parse_stylesheets:

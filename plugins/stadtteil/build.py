@@ -113,9 +113,14 @@ def untranslated_note(html: str, lang: str) -> str:
     return f'<p class="st-untranslated">{note}</p>\n<div lang="de" dir="ltr">\n{html}\n</div>'
 
 
-def language_files(outputs: LanguageOutputs) -> list[tuple[str, bytes]]:
-    """(site path, bytes) of a language's own files: its calendars and the partners' dates (embed)."""
-    return [(feed.path, feed.content) for feed in outputs.feeds] + outputs.files
+def _succeeded(future: Future, wait: bool = False) -> bool:
+    """The helper did the job (``wait``: once it is done): not taken back, not failed."""
+    if not wait and not future.done():
+        return False
+    try:
+        return not future.cancelled() and future.exception() is None
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def write_files(site_dir: Path, files: list[tuple[str, bytes]]) -> None:
@@ -165,11 +170,7 @@ class Build:
         self._encoding = None
         self._content_problems: list = []
         self._graphs: dict[str, jsonld.Graph] = {}
-        # The extra files the helper writes (write_beside): the job, and what the engine only listed, by
-        # language; in the helper, the files of the languages it made.
-        self._writing: Future | None = None
-        self._beside: dict[str, list[tuple[str, bytes]]] = {}
-        self._made: dict[str, list[tuple[str, bytes]]] = {}
+        self._writing: list[list] = []   # [future, files until written] of the helper's writes (write_beside)
         photos = site.photos
         if photos.encoded or photos.from_cache:
             self.report.info(f"Bilder: {photos.encoded} neu verarbeitet, {photos.from_cache} aus dem "
@@ -204,8 +205,7 @@ class Build:
             # The pages' live blocks are read before the fork too: the helper makes the other
             # languages' blocks („Heute“, „Diese Woche“ … 70 days each) while the engine builds the first.
             self._block_pages = live_block_pages(site.config.docs_dir, [lang.code for lang in self.languages])
-            self.helper.share("language", self._made_in_helper)
-            self.helper.share("write", self._write_in_helper)
+            self.helper.share("language", lambda code: self.language_outputs(code, blocks=True))
             if photos.pending:
                 self._encoding = self.helper.call("photos")
         if photos.pending and self._encoding is None:
@@ -217,21 +217,6 @@ class Build:
             if future is None:
                 break
             self._prepared[code] = future
-
-    def _made_in_helper(self, lang: str) -> tuple[LanguageOutputs, dict, dict]:
-        """Run in the helper: a language's outputs, whose files it keeps to write them itself
-        (``write_beside``) once the engine has emptied its output folder."""
-        made = self.language_outputs(lang, blocks=True)
-        self._made[lang] = language_files(made[0])
-        return made
-
-    def _write_in_helper(self, files: list[tuple[str, bytes]]) -> set[str]:
-        """Run in the helper: the first language's ``files`` and those of every language made there; the
-        languages written."""
-        write_files(self.site_dir, files)
-        for lang, made in self._made.items():
-            write_files(self.site_dir, made)
-        return {self.lang, *self._made}
 
     def language_outputs(self, lang: str, blocks: bool = False) -> tuple[LanguageOutputs, dict, dict]:
         """One language's outputs, its pages rendered by the engine's Markdown step (by source path)
@@ -276,7 +261,7 @@ class Build:
         """(site path, bytes) the engine adds before the pages' folder: calendars, partners' dates, funding
         logos, and with the first language the open data (daten/hsds/)."""
         data = self.site.open_data_files() if self.lang == self.languages[0].code else []
-        return language_files(outputs) + self.site.logo_files() + data
+        return [(feed.path, feed.content) for feed in outputs.feeds] + outputs.files + self.site.logo_files() + data
 
     def write_beside(self, files: list[tuple[str, bytes]]) -> bool:
         """Has the helper write ``files`` (``extra_files``) into the output folder while the engine goes on;
@@ -284,28 +269,29 @@ class Build:
         creating a file costs most of a millisecond, the thousand calendars of six languages would cost
         the engine's process a second. Call once the engine has emptied its output folder.
 
-        With the first language, one job: its files and those of every language the helper has made
-        (it made them all before this job, as it runs jobs in order; the funding logos are the same
-        file in every language). Every check of the output comes after: the pages' checks are later
-        jobs, and ``finish`` waits for this one, writing here whatever it did not write."""
-        if self._writing is None:
-            if not files or self.lang != self.languages[0].code or not self._prepared:
-                return False
-            self._writing = self.helper.call("write", files)
-            if self._writing is None:
-                return False
-        self._beside[self.lang] = files
+        The helper runs its jobs in order: the first language's files (the funding logos among them)
+        are written before any page is checked. At the end, ``finish`` writes here what the helper has
+        not started (beside it, as it checks the last pages) or could not write."""
+        if not files or not self.helper.started:
+            return False
+        future = self.helper.submit(write_files, self.site_dir, files)
+        if future is None:
+            return False
+        job = [future, files]
+        # Written there: the bytes are not kept here (a large site's six languages would double the memory).
+        future.add_done_callback(lambda done: job.__setitem__(1, None) if _succeeded(done) else None)
+        self._writing.append(job)
         return True
 
     def _files_written(self) -> None:
-        """Every file handed to the helper is on disk: what it did not write (it failed, died, or had
-        not started) is written here."""
-        if self._writing is None:
-            return
-        future, self._writing = self._writing, None
-        written = set() if future.cancel() else Helper.result_or(future, set)
-        for lang, files in self._beside.items():
-            if lang not in written:
+        """Every file handed to the helper is on disk: a job it has not started is done here, beside
+        it; one that failed (or whose helper died) is done again here."""
+        writing, self._writing = self._writing, []
+        for future, _ in writing:
+            future.cancel()
+        for job in writing:
+            future, files = job
+            if future.cancelled() or not _succeeded(future, wait=True):
                 write_files(self.site_dir, files)
 
     def content_file(self, src: str, path: Path | None, docs_dir: Path) -> tuple[str, bytes | None]:
