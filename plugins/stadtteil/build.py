@@ -7,9 +7,9 @@ translates its events into these calls (for mkdocs: ``mkdocs_adapter/plugin.py``
   other languages' calendars and data pages and the new photos' encoding (helper_process.py);
 - per language: ``begin(lang)``, ``take_outputs()`` (that language's outputs, made here or by the
   helper), ``content_file``/``extra_files``/``pages``/``search_page`` (what the engine gets as
-  files; ``write_beside(files)``, once the engine has emptied its output folder: the helper writes
-  the extra files, the engine only lists them), then for each page ``page_meta``, ``page_markdown`` and ``page_html``; the theme's
-  context from ``alternates``/``template_context`` and the head's schema.org block from
+  files; ``write_beside(files)`` once the engine has emptied its output folder: the helper writes
+  the extra files, the engine only lists them), then for each page ``page_meta``, ``page_markdown``
+  and ``page_html``; the theme's context from ``alternates``/``template_context`` and the head's schema.org block from
   ``structured_data``; ``error_page`` for the language's 404 page;
   ``language_written()`` once its pages are on disk;
 - ``finish(site_dir)``: error pages, sitemap, the check of the finished site, the calendar record,
@@ -171,6 +171,7 @@ class Build:
         self._content_problems: list = []
         self._graphs: dict[str, jsonld.Graph] = {}
         self._writing: list[list] = []   # [future, files until written] of the helper's writes (write_beside)
+        self._handed: set[str] = set()   # the site paths handed to it
         photos = site.photos
         if photos.encoded or photos.from_cache:
             self.report.info(f"Bilder: {photos.encoded} neu verarbeitet, {photos.from_cache} aus dem "
@@ -274,10 +275,13 @@ class Build:
         not started (beside it, as it checks the last pages) or could not write."""
         if not files or not self.helper.started:
             return False
-        future = self.helper.submit(write_files, self.site_dir, files)
+        # The funding logos are the same files in every language: written once, with the first.
+        new = [(path, data) for path, data in files if path not in self._handed]
+        future = self.helper.submit(write_files, self.site_dir, new)
         if future is None:
             return False
-        job = [future, files]
+        self._handed.update(path for path, _ in new)
+        job = [future, new]
         # Written there: the bytes are not kept here (a large site's six languages would double the memory).
         future.add_done_callback(lambda done: job.__setitem__(1, None) if _succeeded(done) else None)
         self._writing.append(job)
