@@ -323,6 +323,11 @@ def test_hidden_bars_are_found(built_site, html, words):
     result = funding.configure({"logos": [{"id": i, "alt": i * 3} for i in funding.REQUIRED_IDS]}, REPO)
     problems = funding.check_page(changed, "index.html", built_site, result)
     assert any(words in p for p in problems), problems
+    if "fehlt" not in words:
+        # Each logo in the hidden bar is named as hidden too, for the same reason (the check walks the
+        # bar's ancestors once per page and remembers them for the logos).
+        hidden_logos = [p for p in problems if p.startswith("Förderleiste: das Logo") and words in p]
+        assert len(hidden_logos) == bar.count("data-funder="), problems
 
 
 # --- in a real browser ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ site is parsed and checked: no template, Markdown or configuration trick gets a 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -280,27 +281,44 @@ def _file_problem(path: Path, name: str) -> str | None:
 
 @lru_cache(maxsize=1024)
 def _real(path: str) -> Path:
-    # Every page of a folder depth names the same logo paths: resolving them (a system call per path
-    # segment) once per path, not 7 times per page, saves most of the logo check. Existence is still
+    # Every page names the same logo files (the paths are normalised first): resolving them (a system
+    # call per path segment) once per path, not 7 times per page, saves most of the logo check. Existence is still
     # asked each time (is_file), so a logo removed while `mkdocs serve` runs is noticed.
     return Path(os.path.realpath(path))
 
 
-def _hidden_reason(tag) -> str | None:
-    for node in [tag, *tag.parents]:
+def _own_hiding(node) -> str | None:
+    if node.name in ("noscript", "template", "head"):
+        return f"steht in <{node.name}>"
+    if node.has_attr("hidden"):
+        return "ist mit „hidden“ ausgeblendet"
+    if node.get("aria-hidden") == "true":
+        return "ist mit aria-hidden für Screenreader versteckt"
+    if node.has_attr("inert"):
+        return "ist mit „inert“ deaktiviert"
+    if _HIDING_STYLE.search(node.get("style", "")):
+        return "ist per style-Attribut versteckt"
+    return None
+
+
+def _hidden_reason(tag, seen: dict | None = None) -> str | None:
+    """Why ``tag`` is hidden (itself or an ancestor), or None. ``seen``: what is known of this page's
+    elements so far: the logos' ancestors are the bar's, walked once per page, not once per logo."""
+    walked = []
+    reason = None
+    for node in itertools.chain((tag,), tag.parents):
+        key = getattr(node, "el", None)
+        if seen is not None and key is not None and key in seen:
+            reason = seen[key]
+            break
         if getattr(node, "name", None) is None:
             continue
-        if node.name in ("noscript", "template", "head"):
-            return f"steht in <{node.name}>"
-        if node.has_attr("hidden"):
-            return "ist mit „hidden“ ausgeblendet"
-        if node.get("aria-hidden") == "true":
-            return "ist mit aria-hidden für Screenreader versteckt"
-        if node.has_attr("inert"):
-            return "ist mit „inert“ deaktiviert"
-        if _HIDING_STYLE.search(node.get("style", "")):
-            return "ist per style-Attribut versteckt"
-    return None
+        walked.append(key)
+        if (reason := _own_hiding(node)):
+            break
+    if seen is not None:
+        seen.update((key, reason) for key in walked if key is not None)
+    return reason
 
 
 def check_page(html, page: str, site_dir: Path, funding: Funding) -> list[str]:
@@ -317,6 +335,7 @@ def check_page(html, page: str, site_dir: Path, funding: Funding) -> list[str]:
     if len(strips) != 1:
         problems.append("das EU-Emblem oben auf der Seite fehlt" if not strips else "das EU-Emblem steht mehrfach oben")
     page_dir = (site_dir / page).parent
+    seen: dict = {}   # hidden or not, by element (_hidden_reason)
 
     def check_logo(container, logo: Logo, what: str) -> None:
         img = container.find("img", attrs={"data-funder": logo.id})
@@ -329,18 +348,21 @@ def check_page(html, page: str, site_dir: Path, funding: Funding) -> list[str]:
         if not src or "://" in src or src.startswith("//") or src.startswith("data:"):
             problems.append(f"{what}: das Logo „{logo.id}“ hat keine Adresse auf dieser Website")
             return
-        target = _real(str(site_dir / src.lstrip("/")) if src.startswith("/") else os.path.join(page_dir, src))
+        # As a browser does: "../" taken away from the address first (so pages of every folder share one
+        # resolved path per logo), then links followed.
+        target = _real(os.path.normpath(str(site_dir / src.lstrip("/")) if src.startswith("/")
+                                        else os.path.join(page_dir, src)))
         if not target.is_file():
             problems.append(f"{what}: die Logo-Datei {src} gibt es nicht")
             return
         if (problem := _file_problem(target, src)):
             problems.append(f"{what}: {problem}")
-        if (reason := _hidden_reason(img)):
+        if (reason := _hidden_reason(img, seen)):
             problems.append(f"{what}: das Logo „{logo.id}“ {reason}")
 
     if len(bars) == 1:
         bar = bars[0]
-        if (reason := _hidden_reason(bar)):
+        if (reason := _hidden_reason(bar, seen)):
             problems.append(f"die Förderleiste {reason}")
         if funding.text not in _normalize(bar.get_text(" ")):
             problems.append("der Text der Förderleiste ist unvollständig")
@@ -348,7 +370,7 @@ def check_page(html, page: str, site_dir: Path, funding: Funding) -> list[str]:
             check_logo(bar, logo, "Förderleiste")
     if len(strips) == 1:
         strip = strips[0]
-        if (reason := _hidden_reason(strip)):
+        if (reason := _hidden_reason(strip, seen)):
             problems.append(f"das EU-Emblem oben {reason}")
         if EU_STATEMENT not in _normalize(strip.get_text(" ")):
             problems.append(f"neben dem EU-Emblem fehlt der Text „{EU_STATEMENT}“")
