@@ -9,8 +9,8 @@ translates its events into these calls (for mkdocs: ``mkdocs_adapter/plugin.py``
   helper), ``content_file``/``extra_files``/``pages``/``search_page`` (what the engine gets as
   files; ``write_beside(files)`` once the engine has emptied its output folder: the helper writes
   the extra files, the engine only lists them), then for each page ``page_meta``, ``page_markdown``
-  and ``page_html``; the theme's context from ``alternates``/``template_context`` and the head's schema.org block from
-  ``structured_data``; ``error_page`` for the language's 404 page;
+  and ``page_html``; the theme's context from ``alternates``/``template_context`` and the head's
+  schema.org block from ``structured_data``; ``error_page`` for the language's 404 page;
   ``language_written()`` once its pages are on disk;
 - ``finish(site_dir)``: error pages, sitemap, the check of the finished site, the calendar record,
   the reports of what was left out, the summary.
@@ -24,8 +24,8 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
-from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -111,16 +111,6 @@ def untranslated_note(html: str, lang: str) -> str:
     else:
         note = i18n.gettext(lang, "Diese Seite ist noch nicht übersetzt. Hier steht sie auf Deutsch.")
     return f'<p class="st-untranslated">{note}</p>\n<div lang="de" dir="ltr">\n{html}\n</div>'
-
-
-def _succeeded(future: Future, wait: bool = False) -> bool:
-    """The helper did the job (``wait``: once it is done): not taken back, not failed."""
-    if not wait and not future.done():
-        return False
-    try:
-        return not future.cancelled() and future.exception() is None
-    except Exception:  # noqa: BLE001
-        return False
 
 
 def write_files(site_dir: Path, files: list[tuple[str, bytes]]) -> None:
@@ -283,7 +273,8 @@ class Build:
         self._handed.update(path for path, _ in new)
         job = [future, new]
         # Written there: the bytes are not kept here (a large site's six languages would double the memory).
-        future.add_done_callback(lambda done: job.__setitem__(1, None) if _succeeded(done) else None)
+        future.add_done_callback(lambda done: None if done.cancelled() or done.exception()
+                                 else job.__setitem__(1, None))
         self._writing.append(job)
         return True
 
@@ -293,10 +284,11 @@ class Build:
         writing, self._writing = self._writing, []
         for future, _ in writing:
             future.cancel()
-        for job in writing:
-            future, files = job
-            if future.cancelled() or not _succeeded(future, wait=True):
+        for future, files in writing:
+            if future.cancelled():
                 write_files(self.site_dir, files)
+            else:
+                Helper.result_or(future, partial(write_files, self.site_dir, files))
 
     def content_file(self, src: str, path: Path | None, docs_dir: Path) -> tuple[str, bytes | None]:
         """What becomes of a file of the pages' folder (``Site.content_file``); a photo kept at its
@@ -321,17 +313,12 @@ class Build:
         self.site.photos.complete(Helper.result_or(encoding, self.site.encode_photos))
         for source in sorted(pending):
             for variant in self.site.photos.published[source].variants:
-                self._write(variant.path, variant.data)
+                write_files(self.site_dir, [(variant.path, variant.data)])
         for src in sorted(self._placeholders):
             data = self.site.photos.published[f"content/{src}"].fallback.data
-            self._write(src, data)
+            write_files(self.site_dir, [(src, data)])
             self.image_aliases[src] = sha256(data)
         self._placeholders = set()
-
-    def _write(self, site_path: str, data: bytes) -> None:
-        target = self.site_dir / site_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
 
     def shown_in_german(self, pages: Iterable[tuple[str, str]]) -> None:
         """(address, language of its text) of the hand-written pages: those this language shows in

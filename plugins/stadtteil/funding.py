@@ -282,8 +282,8 @@ def _file_problem(path: Path, name: str) -> str | None:
 @lru_cache(maxsize=1024)
 def _real(path: str) -> Path:
     # Every page names the same logo files (the paths are normalised first): resolving them (a system
-    # call per path segment) once per path, not 7 times per page, saves most of the logo check. Existence is still
-    # asked each time (is_file), so a logo removed while `mkdocs serve` runs is noticed.
+    # call per path segment) once per path, not 7 times per page, saves most of the logo check.
+    # Existence is still asked each time (is_file), so a logo removed while `mkdocs serve` runs is noticed.
     return Path(os.path.realpath(path))
 
 
@@ -301,14 +301,14 @@ def _own_hiding(node) -> str | None:
     return None
 
 
-def _hidden_reason(tag, seen: dict | None = None) -> str | None:
+def _hidden_reason(tag, seen: dict) -> str | None:
     """Why ``tag`` is hidden (itself or an ancestor), or None. ``seen``: what is known of this page's
     elements so far: the logos' ancestors are the bar's, walked once per page, not once per logo."""
     walked = []
     reason = None
     for node in itertools.chain((tag,), tag.parents):
         key = getattr(node, "el", None)
-        if seen is not None and key is not None and key in seen:
+        if key is not None and key in seen:
             reason = seen[key]
             break
         if getattr(node, "name", None) is None:
@@ -316,8 +316,7 @@ def _hidden_reason(tag, seen: dict | None = None) -> str | None:
         walked.append(key)
         if (reason := _own_hiding(node)):
             break
-    if seen is not None:
-        seen.update((key, reason) for key in walked if key is not None)
+    seen.update((key, reason) for key in walked if key is not None)
     return reason
 
 
