@@ -6,7 +6,10 @@ For each scale (1× = this repository, 10× = 200 offers, 200 events, 300 partne
 and for a stock mkdocs-material site with the same number of HTML pages (same languages), after one
 uncounted warm-up build of each, every repetition runs, alternating between the two sites:
 
-  cold build      site folder and image cache (.cache/) deleted first
+  cold build      site folder and image cache (.cache/) deleted first; the compiled templates kept in the
+                  user's cache folder (stadtteil/template_cache.py, filled by the warm-up build) are used,
+                  as Python uses its compiled modules
+  first build     (stadtteil only) the cold build with that folder empty too: the first build of a machine
   rebuild         nothing changed, .cache/ kept
   after an edit   one offer file changed (a space appended to its summary), then rebuilt
 
@@ -49,6 +52,9 @@ from generate import TODAY, generate, read_config, stock  # bench/ is not a pack
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "STADTTEIL_TODAY": TODAY.isoformat()}
 ENV.pop("STADTTEIL_PRODUCTION", None)  # the repository's site still has logo placeholders
+# The compiled templates of the measured builds live in the benchmark's own folder (main() sets it), not
+# in the user's: what another program version left there cannot change a figure.
+CACHE_HOME = "XDG_CACHE_HOME"
 GNU_TIME = "/usr/bin/time"
 KB = 1000  # page weights in kB (1000 bytes): the stricter reading of "150 KB"
 
@@ -388,6 +394,7 @@ class Result:
     warm: list[float] = field(default_factory=list)
     edit: list[float] = field(default_factory=list)
     single: list[float] = field(default_factory=list)         # cold, STADTTEIL_HELPER=0 (stadtteil only)
+    first: list[float] = field(default_factory=list)          # cold, no compiled templates (stadtteil only)
     preview: list[float] = field(default_factory=list)        # make serve: saved → browser told to reload
     preview_build: list[float] = field(default_factory=list)  # the rebuild inside, as mkdocs reports it
     memory: list[float] = field(default_factory=list)   # peak MB of every build
@@ -423,7 +430,7 @@ class Subject:
 def build_once(s: Subject, kind: str, rep: int) -> None:
     logs = s.folder / "logs"
     logs.mkdir(exist_ok=True)
-    if kind in ("cold", "single"):
+    if kind in ("cold", "single", "first"):
         shutil.rmtree(s.site, ignore_errors=True)
         if s.cache:
             shutil.rmtree(s.folder / ".cache", ignore_errors=True)
@@ -431,12 +438,16 @@ def build_once(s: Subject, kind: str, rep: int) -> None:
         append_space(s.edit_file, s.edit_key)
     # "single": the cold build again, all in one process (no helper on the second core)
     env = {**ENV, "STADTTEIL_HELPER": "0"} if kind == "single" else None
+    if kind == "first":   # the cold build again, with an empty folder for compiled templates
+        env = {**ENV, CACHE_HOME: tempfile.mkdtemp(prefix="erster-bau-", dir=s.folder.parent)}
     seconds, peak, cpu = measure(s.command, s.folder, logs / f"{kind}-{rep}.log", env)
+    if kind == "first":
+        shutil.rmtree(env[CACHE_HOME])
     if kind == "warmup":
         progress(f"{s.result.name}: Aufwärmbau (nicht gezählt): {seconds:.2f} s")
         return
     {"cold": s.result.cold, "warm": s.result.warm, "edit": s.result.edit,
-     "single": s.result.single}[kind].append(seconds)
+     "single": s.result.single, "first": s.result.first}[kind].append(seconds)
     s.result.memory.append(peak)
     if kind == "cold":
         s.result.cold_cpu.append(cpu)
@@ -615,6 +626,7 @@ def bench_scale(work: Path, scale: int, reps: int) -> tuple[Result, Result]:
             for subject in (ours, theirs):
                 build_once(subject, kind, rep)
         build_once(ours, "single", rep)
+        build_once(ours, "first", rep)
         check_once(ours, rep)
     found = re.search(r"Bilder: (\d+) neu verarbeitet", (ours.folder / "logs" / "warm-0.log").read_text(encoding="utf-8"))
     ours.result.images_reencoded_on_rebuild = int(found.group(1)) if found else None
@@ -703,6 +715,7 @@ def report(results: dict[str, Result], scales: list[int], reps: int, minutes: fl
     row("Kalter Bau", lambda r: r.cold, secs)
     row("Kalter Bau, CPU-Zeit (user + sys)", lambda r: r.cold_cpu, secs)
     row("Kalter Bau in einem Prozess (`STADTTEIL_HELPER=0`, ohne zweiten Kern)", lambda r: r.single or None, secs)
+    row("Erster Bau auf dem Rechner (kalt, auch ohne übersetzte Vorlagen)", lambda r: r.first or None, secs)
     row("Neubau, nichts geändert", lambda r: r.warm, secs)
     row("Neubau nach Änderung einer Datei", lambda r: r.edit, secs)
     row("`stadtteil check` (nur prüfen, nichts bauen)", lambda r: r.check or None, secs, compare=False)
@@ -833,6 +846,7 @@ def check_only(scales: list[int], reps: int, keep: Path | None) -> str:
     with tempfile.TemporaryDirectory(prefix="stadtteil-bench-") as tmp:
         work = keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=not keep)
+        ENV[CACHE_HOME] = str(work / "vorlagen")
         for scale in scales:
             subject = stadtteil_subject(work, scale)
             check_once(subject, -1)    # not counted: fills the disk cache, as the warm-up build does
@@ -871,6 +885,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="stadtteil-bench-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=bool(not args.keep))
+        ENV[CACHE_HOME] = str(work / "vorlagen")
         for scale in args.scales:
             results[f"s{scale}"], results[f"k{scale}"] = bench_scale(work, scale, args.reps)
     text = report(results, args.scales, args.reps, (time.perf_counter() - STARTED) / 60)

@@ -1,10 +1,21 @@
 """Settings for the whole test suite, and the builds every test module shares."""
 
+import atexit
 import fcntl
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
+
+# Compiled templates are kept in the user's cache folder between builds (template_cache.py). The run
+# gets a folder of its own, shared by its workers and the builds they start, and removed at its end:
+# what a user's folder holds cannot change a result, and the run leaves nothing in it.
+if "_STADTTEIL_TEST_CACHE" not in os.environ:
+    os.environ["_STADTTEIL_TEST_CACHE"] = tempfile.mkdtemp(prefix="stadtteil-tests-cache-")
+    atexit.register(shutil.rmtree, os.environ["_STADTTEIL_TEST_CACHE"], True)
+os.environ["XDG_CACHE_HOME"] = os.environ["_STADTTEIL_TEST_CACHE"]
 
 from stadtteil.calendars.revisions import WRITE_VARIABLE
 

@@ -11,13 +11,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import formatting as fmt
 from .calendars import feeds
 from . import i18n
 from .opendata.hsds import DEFAULT_LICENCE
+from .template_cache import TEMPLATES
 from .loader import Project
 from .models import HELPLINE_KINDS, Event, Helpline, Location, Offer, Partner, ScheduleRule, tel_digits
 from .calendars.schedule import TZ, Calendar, Session, describe, is_current, next_sessions, sessions, time_span
@@ -296,24 +297,6 @@ def inert(text: Markup) -> Markup:
 _ENVIRONMENTS: dict[tuple, Environment] = {}
 
 
-class MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates shared by every environment of the process: the six languages' environments
-    (and the theme's, rebuilt by mkdocs for each language) compile each template once, not six times."""
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket) -> None:
-        if bucket.key in self._store:
-            bucket.bytecode_from_string(self._store[bucket.key])
-
-    def dump_bytecode(self, bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-BYTECODE = MemoryBytecodeCache()
-
-
 def _environment(view: View) -> Environment:
     """One template environment per build and language: templates compile once, not once per block."""
     key = (id(view.project), view.today, view.lang, view.site_url, id(view.photos), str(view.licence), view.languages)
@@ -327,7 +310,7 @@ def _environment(view: View) -> Environment:
 def _new_environment(view: View) -> Environment:
     env = Environment(loader=PackageLoader("stadtteil", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True, extensions=["jinja2.ext.i18n"], bytecode_cache=BYTECODE)
+                      keep_trailing_newline=True, extensions=["jinja2.ext.i18n"], bytecode_cache=TEMPLATES)
     lang = view.lang
     # Interface text: `_("…")` and `{% trans %}…{% endtrans %}` in the templates, German as the id.
     env.policies["ext.i18n.trimmed"] = True

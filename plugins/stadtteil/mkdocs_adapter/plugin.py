@@ -33,8 +33,9 @@ from ..checks import rendered
 from ..build import PREVIEW_VARIABLE, Build, Reporter, preview_languages, use_helper
 from ..errors import DataErrors
 from ..formatting import page_url
-from ..pages import BYTECODE, SEARCH
+from ..pages import SEARCH
 from ..pipeline import Site, SiteError, build_date
+from ..template_cache import TEMPLATES
 from .config import StadtteilConfig, option, site_config
 from .prerender import Prerenderer
 from .theme_files import (finish_page, forget_theme_listing, install_theme, mark_german_links,
@@ -255,14 +256,15 @@ class StadtteilPlugin(BasePlugin[StadtteilConfig]):
 
     # on_env: after every page is rendered and before any is written, so dangerous HTML of all pages
     # is refused at once. mkdocs makes a new theme environment for every language's build; with the
-    # shared bytecode cache, Material's templates compile once per build instead of once per language.
+    # shared template cache, Material's templates compile once per build instead of once per language
+    # (and are loaded compiled in the next build: template_cache.py).
     def on_env(self, env, config: MkDocsConfig, files: Files):
         try:
             self.build.pages_rendered()
         except DataErrors as exc:
             # With the project folder, each mistake shows its line with a caret under it.
             raise PluginError(DataErrors(exc.errors, root=self.root, docs_dir=config.docs_dir).report()) from None
-        env.bytecode_cache = BYTECODE
+        env.bytecode_cache = TEMPLATES
         return env
 
     # on_page_context: after the language plugin (priority 50), which points the switcher only at

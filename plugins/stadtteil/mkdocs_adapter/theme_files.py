@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import i18n
 from ..csp import add_meta as add_csp
+from ..template_cache import TEMPLATES
 
 # The project's templates, styles, scripts and fonts, right above Material's (see plugin.on_config).
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -35,6 +36,11 @@ def install_theme(config) -> None:
     position = 1 if config.theme.custom_dir else 0
     if str(THEME_DIR) not in config.theme.dirs:
         config.theme.dirs.insert(position, str(THEME_DIR))
+    # Material's and mkdocs' own templates are installed software: they may be kept compiled between
+    # builds (THEME_DIR is in the package). A site's custom_dir is its input: compiled in memory only.
+    import mkdocs
+    TEMPLATES.trust(material_templates())
+    TEMPLATES.trust(str(Path(mkdocs.__file__).parent / "templates"))
     for css in ("assets/stadtteil.css",):
         if css not in [str(c) for c in config.extra_css]:
             config.extra_css.insert(0, css)
