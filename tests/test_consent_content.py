@@ -272,6 +272,23 @@ def test_stylesheets_read_beforehand_count_only_while_their_text_is_unchanged(tm
     assert "site/haupt.css (CSS url())" in problems, problems
 
 
+def test_the_next_build_of_the_process_reads_a_changed_stylesheet_again(tmp_path):
+    """`mkdocs serve` rebuilds in one process and keeps what it read of unchanged stylesheets: a stylesheet
+    changed between two builds is read again, and only the current site's stylesheets are kept."""
+    from stadtteil.images import output_check
+    site = tmp_path / "site"
+    (site / "bilder").mkdir(parents=True)
+    (site / "bilder" / "foto.dat").write_bytes(phone_photo(60, 40))
+    (site / "haupt.css").write_text(".x { color: red }")
+    assert not any("haupt.css" in e.file for e in check_files(site, {}))
+    kept = dict(output_check._PARSED)
+    assert len(kept) == 1
+    (site / "haupt.css").write_text('.x { background: url("bilder/foto.dat") }')
+    problems = [e.file for e in check_files(site, {})]
+    assert "site/haupt.css (CSS url())" in problems, problems
+    assert len(output_check._PARSED) == 1 and set(output_check._PARSED) != set(kept)
+
+
 def test_consent_check_ignores_text_and_fonts(tmp_path):
     put(tmp_path, "content/seite.md", b"# Seite\n\n<svg><rect/></svg>\n", None)
     put(tmp_path, "content/assets/schrift.woff2", FONT.read_bytes(), None)

@@ -230,9 +230,12 @@ def _check_ref(url: str, base: Path, where: str, site_dir: Path, allowed: dict[s
     return []
 
 
-# css_references of stylesheets read beforehand (``parse_stylesheets``, in the helper), by their text's
-# digest: the same text has the same references, and the theme's stylesheet takes a tenth of a second.
+# css_references of stylesheets by their text's digest: the same text has the same references, and the
+# theme's stylesheet takes a tenth of a second. Filled beforehand (``parse_stylesheets``, in the helper)
+# or by the last build of this process (`mkdocs serve` rebuilds on every save); what a build did not
+# use is dropped at its end (_USED).
 _PARSED: dict[bytes, list[tuple[str, str]]] = {}
+_USED: set[bytes] = set()
 
 
 def _text_digest(text: str) -> bytes:
@@ -266,8 +269,12 @@ def _check_stylesheet(path: Path, site_dir: Path, allowed: dict[str, str], seen:
     seen.add(rel)
     errors: list[DataError] = []
     text = _read_stylesheet(path)
-    references = _PARSED.get(_text_digest(text))
-    for url, kind in css_references(text) if references is None else references:
+    digest = _text_digest(text)
+    references = _PARSED.get(digest)
+    if references is None:
+        references = _PARSED[digest] = css_references(text)
+    _USED.add(digest)
+    for url, kind in references:
         errors += _check_ref(url, path.parent, f"site/{rel} (CSS {kind})", site_dir, allowed, seen)
     return errors
 
@@ -295,9 +302,12 @@ def check_files(site_dir: Path, allowed: dict[str, str]) -> list[DataError]:
     seen: set[str] = set()
     for path in stylesheets:
         errors += _check_stylesheet(path, site_dir, allowed, seen)
-    # The next build (mkdocs serve) writes a new site: its links are resolved afresh.
+    # The next build (mkdocs serve) writes a new site: its links are resolved afresh; of the stylesheets,
+    # only those of this site are kept.
     _site_rel.cache_clear()
-    _PARSED.clear()
+    for digest in set(_PARSED) - _USED:
+        del _PARSED[digest]
+    _USED.clear()
     return errors
 
 
