@@ -48,6 +48,8 @@ def default_folder() -> str | None:
 def _usable(folder: str) -> bool:
     """Creates ``folder`` for this user only; True if it is a real folder of this user that no one else
     may write to."""
+    if not hasattr(os, "getuid"):
+        return False   # no owners to compare (Windows): memory only
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         info = os.lstat(folder)
