@@ -34,6 +34,29 @@ from .schedule import TZ, Calendar, Session, describe, rule_dates, sessions
 if TYPE_CHECKING:   # the record of when each VEVENT changed, kept by revisions.py
     from .revisions import Revisions
 
+
+def _fold_only_long_lines() -> None:
+    """icalendar folds every content line it writes character by character (RFC 5545 3.1), about 7.5 µs
+    a line: 480 000 lines at 10×, 3.6 s. A line whose UTF-8 form is shorter than the limit comes out of
+    that loop unchanged, so it is returned at once; longer lines still go through icalendar's own
+    folding. The same bytes (tests/test_feeds.py compares both for lines around the limit)."""
+    from icalendar.parser import content_line
+    fold = getattr(content_line, "_foldline", None)
+    if fold is None or getattr(fold, "short_lines_kept", False):
+        return   # another icalendar (≥ 6 is allowed) or already done: its own folding, unchanged
+
+    def foldline(line: str, limit: int = 75, fold_sep: str = "\r\n ") -> str:
+        if len(line) * 4 < limit or len(line.encode("utf-8")) < limit:
+            return line
+        return fold(line, limit, fold_sep)
+
+    foldline.short_lines_kept = True
+    foldline.folds = fold
+    content_line._foldline = foldline
+
+
+_fold_only_long_lines()
+
 REFRESH = dt.timedelta(hours=12)
 HISTORY = dt.timedelta(days=365)
 _DAY_CODES = {"mo": "MO", "di": "TU", "mi": "WE", "do": "TH", "fr": "FR", "sa": "SA", "so": "SU"}
