@@ -88,18 +88,22 @@ class TemplateCache(BytecodeCache):
     def __init__(self, folder: str | None | object = _DEFAULT) -> None:
         self._store: dict[str, bytes] = {}
         self._trusted: set[str] = {_PACKAGE}
+        self._trusted_files: dict[str, bool] = {}   # by template file: each is looked up once
         self._folder = folder
         self._checked: bool | None = None
 
     def trust(self, folder: str) -> None:
         """Templates under ``folder`` (an installed theme) may be kept on disk."""
         self._trusted.add(os.path.realpath(folder))
+        self._trusted_files.clear()
 
     def _is_trusted(self, filename: str | None) -> bool:
         if not filename:
             return False
-        path = os.path.realpath(filename)
-        return any(path.startswith(root + os.sep) for root in self._trusted)
+        if filename not in self._trusted_files:
+            path = os.path.realpath(filename)
+            self._trusted_files[filename] = any(path.startswith(root + os.sep) for root in self._trusted)
+        return self._trusted_files[filename]
 
     def _disk(self) -> str | None:
         """The folder, once it was found usable (checked once per process)."""

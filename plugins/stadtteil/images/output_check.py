@@ -242,18 +242,18 @@ def _text_digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _read_stylesheet(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")
+def _stylesheet_references(path: Path) -> tuple[bytes, list[tuple[str, str]]]:
+    """(digest of its text, css_references) of a stylesheet; parsed only if its text is new."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    digest = _text_digest(text)
+    if digest not in _PARSED:
+        _PARSED[digest] = css_references(text)
+    return digest, _PARSED[digest]
 
 
 def parse_stylesheets(site_dir: Path) -> dict[bytes, list[tuple[str, str]]]:
     """The references of every stylesheet written so far, by its text's digest (for ``check_files``)."""
-    parsed = {}
-    for path in site_dir.rglob("*.css"):
-        if path.is_file():
-            text = _read_stylesheet(path)
-            parsed[_text_digest(text)] = css_references(text)
-    return parsed
+    return dict(_stylesheet_references(path) for path in site_dir.rglob("*.css") if path.is_file())
 
 
 def parsed_beforehand(parsed: dict[bytes, list[tuple[str, str]]]) -> None:
@@ -268,11 +268,7 @@ def _check_stylesheet(path: Path, site_dir: Path, allowed: dict[str, str], seen:
         return []
     seen.add(rel)
     errors: list[DataError] = []
-    text = _read_stylesheet(path)
-    digest = _text_digest(text)
-    references = _PARSED.get(digest)
-    if references is None:
-        references = _PARSED[digest] = css_references(text)
+    digest, references = _stylesheet_references(path)
     _USED.add(digest)
     for url, kind in references:
         errors += _check_ref(url, path.parent, f"site/{rel} (CSS {kind})", site_dir, allowed, seen)
