@@ -19,9 +19,8 @@ from ..i18n import language
 from .schedule import TZ, time_span
 
 if TYPE_CHECKING:
-    from icalendar import Event as IEvent
-
     from .feeds import FeedBuilder
+    from .ics import VEvent
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -38,29 +37,29 @@ def _stamp(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def news_components(builder: FeedBuilder, offers: dict[str, list[IEvent]],
-                    events: dict[str, list[IEvent]]) -> list[IEvent]:
+def news_components(builder: FeedBuilder, offers: dict[str, list[VEvent]],
+                    events: dict[str, list[VEvent]]) -> list[VEvent]:
     """What is news: every event not yet over, and every single cancelled date of an offer ahead
     (the STATUS:CANCELLED entries of the calendars; holidays of a school-holiday pause are not news)."""
     today = builder.settings.today
-    found = [c for cs in events.values() for c in cs if c["dtend"].dt.date() >= today]
-    found += [c for cs in offers.values() for c in cs if str(c.get("status")) == "CANCELLED"]
+    found = [c for cs in events.values() for c in cs if c.end.date() >= today]
+    found += [c for cs in offers.values() for c in cs if c.status == "CANCELLED"]
     return found
 
 
-def news_feed(builder: FeedBuilder, offers: dict[str, list[IEvent]], events: dict[str, list[IEvent]],
+def news_feed(builder: FeedBuilder, offers: dict[str, list[VEvent]], events: dict[str, list[VEvent]],
               self_url: str) -> bytes:
     lang, _ = builder.lang, builder._
     office = builder.project.office.name
     items = sorted(news_components(builder, offers, events),
-                   key=lambda c: (c["dtstamp"].dt, -c["dtstart"].dt.timestamp(), str(c["uid"])), reverse=True)
+                   key=lambda c: (c.stamp, -c.start.timestamp(), c.uid), reverse=True)
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: language(lang).hreflang})
     sub = lambda parent, tag, text=None, **attrs: _sub(parent, tag, text, attrs)  # noqa: E731
     sub(feed, "id", f"urn:uuid:{uuid.uuid5(_NAMESPACE, self_url)}")
     sub(feed, "title", _("%(office)s: Neuigkeiten") % {"office": office})
     sub(feed, "subtitle", _("Veranstaltungen und Absagen des %(office)s.") % {"office": office})
-    newest = max((c["dtstamp"].dt for c in items), default=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
+    newest = max((c.stamp for c in items), default=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
     sub(feed, "updated", _stamp(newest))
     author = sub(feed, "author")
     sub(author, "name", office)
@@ -69,15 +68,15 @@ def news_feed(builder: FeedBuilder, offers: dict[str, list[IEvent]], events: dic
     sub(feed, "link", rel="alternate", type="text/html", href=home + "termine/")
     for component in items:
         entry = sub(feed, "entry")
-        sub(entry, "id", entry_id(str(component["uid"]), lang))
-        sub(entry, "title", str(component["summary"]))
-        sub(entry, "updated", _stamp(component["dtstamp"].dt))
-        sub(entry, "link", rel="alternate", type="text/html", href=str(component["url"]))
-        start, end = component["dtstart"].dt.astimezone(TZ), component["dtend"].dt.astimezone(TZ)
+        sub(entry, "id", entry_id(component.uid, lang))
+        sub(entry, "title", component.summary)
+        sub(entry, "updated", _stamp(component.stamp))
+        sub(entry, "link", rel="alternate", type="text/html", href=component.url)
+        start, end = component.start.astimezone(TZ), component.end.astimezone(TZ)
         when = fmt.long_date(start.date(), lang) + ", " + time_span(start.time(), end.time(), lang)
-        where = str(component.get("location", ""))
+        where = component.location
         sub(entry, "summary", when + (" – " + where if where else ""))
-        sub(entry, "content", str(component["description"]), type="text")
+        sub(entry, "content", component.description, type="text")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False) + b"\n"
 
 

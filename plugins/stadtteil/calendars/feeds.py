@@ -21,61 +21,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from icalendar import Calendar as ICalendar
-from icalendar import Event as IEvent
-from icalendar import vDuration
-
 from .. import formatting as fmt
 from ..loader import Project
 from ..models import Event, Offer, ScheduleRule
 from ..i18n import language, translator
+from .ics import Recurrence, VEvent, calendar_head
 from .schedule import TZ, Calendar, Session, describe, rule_dates, sessions
 
 if TYPE_CHECKING:   # the record of when each VEVENT changed, kept by revisions.py
     from .revisions import Revisions
-
-
-def _fold_only_long_lines() -> None:
-    """icalendar folds every content line it writes character by character (RFC 5545 3.1): about 7.5 µs
-    a short line (480 000 lines at 10×, 3.6 s) and 90 µs a long description. The same cut is made here on
-    the line's UTF-8 bytes with slices: a line shorter than the limit is returned at once; a longer one
-    is cut every ``limit - 1`` bytes, moved back to the start of a character, and back by one more byte
-    where icalendar keeps an escape (``\\`` or ``^``) off a fold's edge. The same bytes
-    (tests/test_feeds.py compares both for random lines of 1- to 4-byte characters)."""
-    from icalendar.parser import content_line
-    fold = getattr(content_line, "_foldline", None)
-    if fold is None or getattr(fold, "short_lines_kept", False):
-        return   # another icalendar (≥ 6 is allowed) or already done: its own folding, unchanged
-
-    def foldline(line: str, limit: int = 75, fold_sep: str = "\r\n ") -> str:
-        if len(line) * 4 < limit:
-            return line
-        data = line.encode("utf-8")
-        size = len(data)
-        if size < limit:
-            return line
-        if limit < 6 or "\n" in line:
-            return fold(line, limit, fold_sep)   # icalendar's own checks and its answer for odd limits
-        step = limit - 1
-        parts = []
-        start = 0
-        while size - start > step:
-            end = start + step
-            while data[end] & 0xC0 == 0x80:    # not inside a character: back to where it starts
-                end -= 1
-            if data[end - 1] in b"\\^":        # > 1 character here: icalendar keeps the escape whole
-                end -= 1
-            parts.append(data[start:end])
-            start = end
-        parts.append(data[start:])
-        return fold_sep.encode("utf-8").join(parts).decode("utf-8")
-
-    foldline.short_lines_kept = True
-    foldline.folds = fold
-    content_line._foldline = foldline
-
-
-_fold_only_long_lines()
 
 REFRESH = dt.timedelta(hours=12)
 HISTORY = dt.timedelta(days=365)
@@ -220,34 +174,18 @@ def _location(project: Project, ref, lang: str = "de") -> str:
     return f"{name}, {place.address.one_line()}" if place.address else name
 
 
-def _add_common(component: IEvent, *, uid: str, summary: str,
-                location: str, url: str, description: str, categories: list[str]) -> None:
-    component.add("uid", uid)
-    component.add("summary", summary)
-    if location:
-        component.add("location", location)
-    component.add("url", url)
-    component.add("description", description)
-    if categories:
-        component.add("categories", categories)
-
-
 def _local(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, TZ)
 
 
-def _rrule(rule: ScheduleRule) -> dict:
+def _rrule(rule: ScheduleRule) -> Recurrence:
+    # With a TZID start, UNTIL must be UTC (RFC 5545 3.3.10): the end of the last day, in UTC.
+    until = _local(rule.until, dt.time(23, 59, 59)).astimezone(dt.timezone.utc) if rule.until else None
     if rule.weekly is not None:
-        recur = {"FREQ": "WEEKLY", "BYDAY": [_DAY_CODES[d] for d in sorted(rule.weekly, key=list(_DAY_CODES).index)],
-                 "WKST": "MO"}
-        if rule.every > 1:
-            recur["INTERVAL"] = rule.every
-    else:
-        recur = {"FREQ": "MONTHLY", "BYDAY": [f"{_ORDINAL_NUMBERS[o]}{_DAY_CODES[d]}" for o, d in rule.monthly]}
-    if rule.until:
-        # With a TZID start, UNTIL must be UTC (RFC 5545 3.3.10): the end of the last day, in UTC.
-        recur["UNTIL"] = _local(rule.until, dt.time(23, 59, 59)).astimezone(dt.timezone.utc)
-    return recur
+        days = tuple(_DAY_CODES[d] for d in sorted(rule.weekly, key=list(_DAY_CODES).index))
+        return Recurrence("WEEKLY", days, interval=rule.every, until=until, wkst="MO")
+    return Recurrence("MONTHLY", tuple(f"{_ORDINAL_NUMBERS[o]}{_DAY_CODES[d]}" for o, d in rule.monthly),
+                      until=until)
 
 
 class FeedBuilder:
@@ -258,8 +196,7 @@ class FeedBuilder:
         # the UIDs stay the same, so an event is the same event in every language's calendar.
         self.lang = lang
         self._ = translator(lang)
-        self._bytes: dict[int, tuple[IEvent, bytes]] = {}
-        self._series: dict[tuple[str, int], IEvent] = {}   # (offer, rule index) → its series VEVENT
+        self._series: dict[tuple[str, int], VEvent] = {}   # (offer, rule index) → its series VEVENT
         self.settings = settings
         self.revisions = revisions
         self.page_url = page_url          # (kind, id) -> absolute URL of the page
@@ -267,14 +204,15 @@ class FeedBuilder:
         self.horizon = settings.today + dt.timedelta(days=400)
 
     # Components for one offer: one series per rule, plus cancelled single sessions still ahead.
-    def offer_components(self, offer_id: str) -> list[IEvent]:
+    def offer_components(self, offer_id: str) -> list[VEvent]:
         offer = self.project.offers[offer_id]
         _, lang = self._, self.lang
         title = fmt.text(offer.title, lang)
         url = self.page_url("offer", offer_id)
         location = _location(self.project, offer.location, lang)
-        categories = [fmt.text(self.project.settings.categories[offer.category], lang)]
-        categories += [fmt.text(self.project.settings.audiences[a], lang) for a in offer.audience]
+        categories = (fmt.text(self.project.settings.categories[offer.category], lang),
+                      *(fmt.text(self.project.settings.audiences[a], lang) for a in offer.audience))
+        uid_domain = self.settings.uid_domain
         components = []
         for index, rule in enumerate(offer.schedule):
             last = min(rule.until, self.horizon) if rule.until else self.horizon
@@ -290,13 +228,6 @@ class FeedBuilder:
             if offer.description:
                 lines += ["", _plain(fmt.text(offer.description, lang))]
             lines += ["", _("Alle Termine und Absagen: %(url)s") % {"url": url}]
-            series = IEvent()
-            _add_common(series, uid=offer_uid(offer_id, rule, offer, self.settings.uid_domain),
-                        summary=title, location=location, url=url,
-                        description="\n".join(lines), categories=categories)
-            series.add("dtstart", _local(dates[0], rule.start))
-            series.add("dtend", _local(dates[0], rule.end))
-            series.add("rrule", _rrule(rule))
             off = []
             cancelled = []
             for day in dates:
@@ -306,28 +237,23 @@ class FeedBuilder:
                     # Announce single cancellations (not every holiday): they are news to the reader.
                     if day >= self.settings.today and (day in excepted or self.calendar.closure(day)):
                         cancelled.append((day, reason))
-            if off:
-                series.add("exdate", off)
-            series.add("status", "CONFIRMED")
-            series.add("transp", "OPAQUE")
+            series = VEvent(uid=offer_uid(offer_id, rule, offer, uid_domain), summary=title,
+                            start=_local(dates[0], rule.start), end=_local(dates[0], rule.end), url=url,
+                            description="\n".join(lines), status="CONFIRMED", location=location,
+                            categories=categories, transp="OPAQUE", rrule=_rrule(rule), exdates=tuple(off))
             components.append(self._revised(series))
             self._series[(offer_id, index)] = series
             for day, reason in cancelled:
-                note = IEvent()
                 why = fmt.text(reason, lang) if reason else _("Dieser Termin fällt aus.")
-                _add_common(note, uid=cancelled_uid(offer_id, rule, offer, day, self.settings.uid_domain),
-                            summary=_("ABGESAGT: %(title)s") % {"title": title},
-                            location=location, url=url,
-                            description=why + "\n\n" + _("Alle Termine: %(url)s") % {"url": url},
-                            categories=categories)
-                note.add("dtstart", _local(day, rule.start))
-                note.add("dtend", _local(day, rule.end))
-                note.add("status", "CANCELLED")
-                note.add("transp", "TRANSPARENT")
+                note = VEvent(uid=cancelled_uid(offer_id, rule, offer, day, uid_domain),
+                              summary=_("ABGESAGT: %(title)s") % {"title": title},
+                              start=_local(day, rule.start), end=_local(day, rule.end), url=url,
+                              description=why + "\n\n" + _("Alle Termine: %(url)s") % {"url": url},
+                              status="CANCELLED", location=location, categories=categories, transp="TRANSPARENT")
                 components.append(self._revised(note))
         return components
 
-    def event_components(self, event_id: str) -> list[IEvent]:
+    def event_components(self, event_id: str) -> list[VEvent]:
         event: Event = self.project.events[event_id]
         end = event.end or (event.start + dt.timedelta(hours=2))
         if event.cancelled and end.date() < self.settings.today:
@@ -347,36 +273,28 @@ class FeedBuilder:
         if event.description:
             lines += ["", _plain(fmt.text(event.description, lang))]
         lines += ["", _("Mehr: %(url)s") % {"url": url}]
-        categories = [fmt.text(self.project.settings.categories[event.category], lang)] if event.category else []
-        categories += [fmt.text(self.project.settings.audiences[a], lang) for a in event.audience]
-        component = IEvent()
-        _add_common(component, uid=event_uid(event_id, self.settings.uid_domain),
-                    summary=summary, location=_location(self.project, event.location, lang), url=url,
-                    description="\n".join(lines), categories=categories)
-        component.add("dtstart", event.start.replace(tzinfo=TZ))
-        component.add("dtend", end.replace(tzinfo=TZ))
-        component.add("status", {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}.get(event.status, "CONFIRMED"))
+        categories = (fmt.text(self.project.settings.categories[event.category], lang),) if event.category else ()
+        categories += tuple(fmt.text(self.project.settings.audiences[a], lang) for a in event.audience)
+        component = VEvent(uid=event_uid(event_id, self.settings.uid_domain), summary=summary,
+                           start=event.start.replace(tzinfo=TZ), end=end.replace(tzinfo=TZ), url=url,
+                           description="\n".join(lines),
+                           status={"cancelled": "CANCELLED", "postponed": "TENTATIVE"}.get(event.status, "CONFIRMED"),
+                           location=_location(self.project, event.location, lang), categories=categories)
         return [self._revised(component)]
 
-    def occurrence_component(self, session: Session) -> IEvent:
+    def occurrence_component(self, session: Session) -> VEvent:
         """One date of a series as an event of its own, for „add this date“. Its content is the series'
         for that day, so its DTSTAMP and SEQUENCE are the series' (no entry of its own in the record:
         the dates move on every day)."""
         offer = self.project.offers[session.offer_id]
         rule = offer.schedule[session.rule_index]
         series = self._series[(session.offer_id, session.rule_index)]
-        component = IEvent()
-        _add_common(component, uid=occurrence_uid(session.offer_id, rule, offer, session.day, self.settings.uid_domain),
-                    summary=str(series["summary"]), location=str(series.get("location", "")), url=str(series["url"]),
-                    description=str(series["description"]), categories=[])
-        if "categories" in series:
-            component["categories"] = series["categories"]
-        component.add("dtstart", session.start)
-        component.add("dtend", session.end)
-        component.add("status", "CONFIRMED")
-        component.add("transp", "OPAQUE")
-        component.add("dtstamp", series["dtstamp"].dt)
-        component.add("sequence", int(series["sequence"]))
+        component = VEvent(uid=occurrence_uid(session.offer_id, rule, offer, session.day, self.settings.uid_domain),
+                           summary=series.summary, start=session.start, end=session.end, url=series.url,
+                           description=series.description, status="CONFIRMED", location=series.location,
+                           categories=series.categories, transp="OPAQUE", stamp=series.stamp, sequence=series.sequence)
+        # Written as icalendar wrote it, DTSTAMP and SEQUENCE in its order (no record entry to keep whole).
+        component.ical = component.content(stamp_first=False)
         return component
 
     def occurrences(self) -> list[Session]:
@@ -386,55 +304,25 @@ class FeedBuilder:
                 for s in sessions(oid, offer, self.calendar, self.settings.today, last)
                 if occurrence_listed(s, self.settings.today)]
 
-    def _revised(self, component: IEvent) -> IEvent:
+    def _revised(self, component: VEvent) -> VEvent:
         """Adds DTSTAMP and SEQUENCE from the time the VEVENT's own content last changed (a status
         change, a new EXDATE, a new time are all changes of that content; a phone number is not)."""
-        canonical = component.to_ical()
-        when = self.revisions.changed(self.lang, str(component["uid"]), _digest(canonical))
-        stamp = _utc_stamp(when)
-        component.add("dtstamp", stamp)
-        component.add("sequence", when - SEQUENCE_EPOCH)
-        # The bytes are the canonical ones plus the two lines: serialising is the feeds' largest cost.
-        lines = (b"DTSTAMP:" + stamp.strftime("%Y%m%dT%H%M%SZ").encode()
-                 + b"\r\nSEQUENCE:" + str(when - SEQUENCE_EPOCH).encode() + b"\r\n")
-        self._bytes[id(component)] = (component, canonical.replace(b"BEGIN:VEVENT\r\n", b"BEGIN:VEVENT\r\n" + lines, 1))
+        canonical = component.content()
+        when = self.revisions.changed(self.lang, component.uid, _digest(canonical))
+        component.stamp = _utc_stamp(when)
+        component.sequence = when - SEQUENCE_EPOCH
+        component.ical = component.content()   # each VEVENT is written once, for every feed that holds it
         return component
 
-    def calendar_bytes(self, name: str, description: str, components: Iterable[IEvent], url: str,
+    def calendar_bytes(self, name: str, description: str, components: Iterable[VEvent], url: str,
                        color: str | None = None) -> bytes:
-        cal = ICalendar()
-        cal.add("prodid", _PRODID)
-        cal.add("version", "2.0")
-        cal.add("calscale", "GREGORIAN")
-        cal.add("method", "PUBLISH")
-        cal.add("name", name)
-        cal.add("x-wr-calname", name)
-        cal.add("description", description)
-        cal.add("x-wr-caldesc", description)
-        cal.add("x-wr-timezone", "Europe/Berlin")
-        cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", vDuration(REFRESH))
-        cal.add("url", url)
-        cal.add("source", url, parameters={"VALUE": "URI"})
-        if color:
-            cal.add("color", color)   # RFC 7986: a CSS3 colour name (colors.py)
-        # Each event is serialised once and reused by every feed that holds it (its own, its
-        # category's, "all"): serialising was the largest cost of the feeds.
-        ordered = sorted(components, key=self._sort_key)
-        head = cal.to_ical().replace(b"END:VCALENDAR\r\n", b"")
+        head = calendar_head(prodid=_PRODID, name=name, description=description, url=url, refresh=REFRESH,
+                             timezone="Europe/Berlin", color=color)   # color: a CSS3 colour name (colors.py)
+        ordered = sorted(components, key=lambda c: (c.start.isoformat(), c.uid))
         # The VTIMEZONE goes right after the calendar properties, before the first VEVENT.
-        return head + VTIMEZONE.encode() + b"".join(self._serialised(c) for c in ordered) + b"END:VCALENDAR\r\n"
+        return head + VTIMEZONE.encode() + b"".join(c.ical for c in ordered) + b"END:VCALENDAR\r\n"
 
-    def _serialised(self, component: IEvent) -> bytes:
-        key = id(component)
-        if key not in self._bytes:
-            self._bytes[key] = (component, component.to_ical())   # the component is kept: ids stay unique
-        return self._bytes[key][1]
-
-    def _sort_key(self, component: IEvent) -> tuple[str, str]:
-        return (component["dtstart"].dt.isoformat(), str(component["uid"]))
-
-    def components(self) -> tuple[dict[str, list[IEvent]], dict[str, list[IEvent]]]:
+    def components(self) -> tuple[dict[str, list[VEvent]], dict[str, list[VEvent]]]:
         """Every VEVENT of the language, by offer and by event, each recorded in ``revisions``; without
         the calendar files (`stadtteil check` needs only what the record would say)."""
         return ({oid: self.offer_components(oid) for oid in self.project.offers},
@@ -454,7 +342,7 @@ class FeedBuilder:
 
         colors = p.settings.colors()
 
-        def add(path: str, name: str, description: str, kind: str, key: str, components: list[IEvent],
+        def add(path: str, name: str, description: str, kind: str, key: str, components: list[VEvent],
                 color: str | None = None):
             feeds.append(Feed(prefix + path, name, description, kind, key,
                               self.calendar_bytes(name, description, components, url(path), color)))
