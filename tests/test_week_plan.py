@@ -285,3 +285,24 @@ def test_the_theme_has_a_class_for_every_lane():
     for i in range(pages.MAX_LANES):
         assert f".st-lane-{i} {{ --st-lane: {i}; }}" in css
     assert re.search(r"li\.st-slot\[class\*=\"st-lanes-\"\]", css)
+
+
+def test_dates_of_the_coming_weeks_are_the_schedule_engines(later_offers):
+    """The „today“ and „week“ blocks read the coming weeks' sessions from one list made per project and
+    date (pages._coming_sessions); any window, inside it, across its end or outside, gives exactly the
+    sessions the engine gives for that window, in the same order, for a View of another date too."""
+    from stadtteil.calendars.schedule import Calendar, sessions
+    project = later_offers
+
+    def engine(start: dt.date, end: dt.date) -> list:
+        cal = Calendar(project.office)
+        found = [s for oid, offer in project.offers.items() for s in sessions(oid, offer, cal, start, end)]
+        return sorted(found, key=lambda s: (s.start, s.offer_id))
+
+    for today in (TODAY, TODAY + dt.timedelta(days=10), TODAY + dt.timedelta(days=100)):
+        view = pages.View(project, today)
+        for first, days in ((1, 0), (1, 6), (0, 83), (5, 0), (80, 10), (84, 0), (85, 3), (-3, 5), (200, 40)):
+            start = today + dt.timedelta(days=first)
+            end = start + dt.timedelta(days=days)
+            assert view.sessions_between(start, end) == engine(start, end), (today, first, days)
+    assert any(view.sessions_between(today + dt.timedelta(days=n), today + dt.timedelta(days=n)) for n in range(1, 8))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +58,28 @@ class GeneratedPage:
     markdown: str
 
 
+# The sessions of the coming weeks by day, worked out once per project and date: the „today“ block asks
+# for each of its 70 days and the „week“ block for its 77, every offer each time, in every language's
+# View and in each live block's own (about 2 s of CPU at 10×). The same Session objects (frozen), in
+# the same order: sessions of one day sort among themselves, and days follow each other.
+_COMING: dict[int, tuple[weakref.ref, dt.date, tuple[dt.date, dt.date, dict]]] = {}   # by id(project)
+
+
+def _coming_sessions(project: Project, calendar: Calendar, today: dt.date) -> tuple[dt.date, dt.date, dict]:
+    kept = _COMING.get(id(project))
+    if kept is not None and kept[0]() is project and kept[1] == today:
+        return kept[2]
+    first, last = today, today + dt.timedelta(days=DAYS_AHEAD + 14)
+    by_day: dict[dt.date, list[Session]] = {}
+    found = [s for offer_id, offer in project.offers.items() for s in sessions(offer_id, offer, calendar, first, last)]
+    for s in sorted(found, key=lambda s: (s.start, s.offer_id)):
+        by_day.setdefault(s.day, []).append(s)
+    for key in [k for k, v in _COMING.items() if v[0]() is None]:   # projects of earlier builds (serve)
+        del _COMING[key]
+    _COMING[id(project)] = (weakref.ref(project), today, (first, last, by_day))
+    return first, last, by_day
+
+
 @dataclass
 class View:
     """Everything templates need, computed once per build."""
@@ -81,6 +104,9 @@ class View:
         return next_sessions(offer_id, self.project.offers[offer_id], self.calendar, self.today, count)
 
     def sessions_between(self, start: dt.date, end: dt.date) -> list[Session]:
+        first, last, by_day = _coming_sessions(self.project, self.calendar, self.today)
+        if first <= start and end <= last:
+            return [s for n in range((end - start).days + 1) for s in by_day.get(start + dt.timedelta(days=n), ())]
         found: list[Session] = []
         for offer_id, offer in self.project.offers.items():
             found += sessions(offer_id, offer, self.calendar, start, end)
