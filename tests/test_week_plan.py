@@ -289,7 +289,7 @@ def test_the_theme_has_a_class_for_every_lane():
 
 def test_dates_of_the_coming_weeks_are_the_schedule_engines(later_offers):
     """The „today“ and „week“ blocks read the coming weeks' sessions from one list made per project and
-    date (pages._coming_sessions); any window, inside it, across its end or outside, gives exactly the
+    date (pages._coming_by_day); any window, inside it, across its end or outside, gives exactly the
     sessions the engine gives for that window, in the same order, for a View of another date too."""
     from stadtteil.calendars.schedule import Calendar, sessions
     project = later_offers

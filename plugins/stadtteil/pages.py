@@ -62,22 +62,25 @@ class GeneratedPage:
 # for each of its 70 days and the „week“ block for its 77, every offer each time, in every language's
 # View and in each live block's own (six blocks of the 10× site: 1.3 → 1.1 s of CPU). The same Session
 # objects (frozen), in the same order: sessions of one day sort among themselves, days follow each other.
-_COMING: dict[int, tuple[weakref.ref, dt.date, tuple[dt.date, dt.date, dict]]] = {}   # by id(project)
+_COMING: dict[int, tuple[weakref.ref, dt.date, dict[dt.date, list[Session]]]] = {}   # by id(project)
 
 
-def _coming_sessions(project: Project, calendar: Calendar, today: dt.date) -> tuple[dt.date, dt.date, dict]:
+def _all_sessions(project: Project, calendar: Calendar, start: dt.date, end: dt.date) -> list[Session]:
+    found = [s for offer_id, offer in project.offers.items() for s in sessions(offer_id, offer, calendar, start, end)]
+    return sorted(found, key=lambda s: (s.start, s.offer_id))
+
+
+def _coming_by_day(project: Project, calendar: Calendar, today: dt.date) -> dict[dt.date, list[Session]]:
     kept = _COMING.get(id(project))
     if kept is not None and kept[0]() is project and kept[1] == today:
         return kept[2]
-    first, last = today, today + dt.timedelta(days=DAYS_AHEAD + 14)
     by_day: dict[dt.date, list[Session]] = {}
-    found = [s for offer_id, offer in project.offers.items() for s in sessions(offer_id, offer, calendar, first, last)]
-    for s in sorted(found, key=lambda s: (s.start, s.offer_id)):
+    for s in _all_sessions(project, calendar, today, today + dt.timedelta(days=COMING_DAYS)):
         by_day.setdefault(s.day, []).append(s)
     for key in [k for k, v in _COMING.items() if v[0]() is None]:   # projects of earlier builds (serve)
         del _COMING[key]
-    _COMING[id(project)] = (weakref.ref(project), today, (first, last, by_day))
-    return first, last, by_day
+    _COMING[id(project)] = (weakref.ref(project), today, by_day)
+    return by_day
 
 
 @dataclass
@@ -104,13 +107,10 @@ class View:
         return next_sessions(offer_id, self.project.offers[offer_id], self.calendar, self.today, count)
 
     def sessions_between(self, start: dt.date, end: dt.date) -> list[Session]:
-        first, last, by_day = _coming_sessions(self.project, self.calendar, self.today)
-        if first <= start and end <= last:
+        if self.today <= start and end <= self.today + dt.timedelta(days=COMING_DAYS):
+            by_day = _coming_by_day(self.project, self.calendar, self.today)
             return [s for n in range((end - start).days + 1) for s in by_day.get(start + dt.timedelta(days=n), ())]
-        found: list[Session] = []
-        for offer_id, offer in self.project.offers.items():
-            found += sessions(offer_id, offer, self.calendar, start, end)
-        return sorted(found, key=lambda s: (s.start, s.offer_id))
+        return _all_sessions(self.project, self.calendar, start, end)
 
     def upcoming_events(self) -> list[tuple[str, Event]]:
         now = dt.datetime.combine(self.today, dt.time())
@@ -490,6 +490,7 @@ BLOCKS = ("today", "week", "opening-hours", "events", "contact", "funding", "dgs
 # page still shows the right day when the daily rebuild has stopped for two months. About 2 kB per day
 # before compression; the days repeat their markup, so gzip takes most of it.
 DAYS_AHEAD = 70
+COMING_DAYS = DAYS_AHEAD + 14   # the „week“ block's days, and a week to spare (View.sessions_between)
 
 
 def days_data(env: Environment, src: str, name: str, first: dt.date) -> str:

@@ -31,24 +31,24 @@ def one_line(value: str) -> str:
     return " ".join(value.splitlines()) if ("\n" in value or "\r" in value) else value
 
 
-def fold(line: str, limit: int = FOLD_LIMIT) -> str:
-    """Folds a content line: cut every ``limit - 1`` octets, at the start of a UTF-8 character, and one
-    octet earlier where the cut would separate an escape (``\\`` or ``^``) from what it escapes, as
+def fold(line: str) -> str:
+    """Folds a content line: cut every 74 octets, at the start of a UTF-8 character, and one octet
+    earlier where the cut would separate an escape (``\\`` or ``^``) from what it escapes, as
     icalendar does for clients that read such a fold wrongly (its issue 1501)."""
-    if len(line) * 4 < limit:
+    if len(line) * 4 < FOLD_LIMIT:
         return line
     data = line.encode("utf-8")
     size = len(data)
-    if size < limit:
+    if size < FOLD_LIMIT:
         return line
-    step = limit - 1
+    step = FOLD_LIMIT - 1
     parts = []
     start = 0
     while size - start > step:
         end = start + step
         while data[end] & 0xC0 == 0x80:     # inside a character: back to where it starts
             end -= 1
-        if data[end - 1] in b"\\^":         # more than one character before it (limit ≥ 6)
+        if data[end - 1] in b"\\^":         # (a line of 74 octets has more than one character)
             end -= 1
         parts.append(data[start:end])
         start = end
